@@ -1,0 +1,179 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+from home.models import BasePage
+
+from . import selectors
+
+ARTICLES_PER_PAGE = 10
+
+
+class EducationIndexPage(BasePage):
+    """/education/: the topics of defense education and the newest articles across them."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["education.TopicPage", "education.ActivityIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("国防教育栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = self.get_children().live().public().type(TopicPage).specific()
+        context["latest_articles"] = selectors.article_listing(within=self)[:6]
+        return context
+
+
+class TopicPage(BasePage):
+    """A topic such as 国防知识 or 红色资源: its articles, paginated, filtered by tag and year."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["education.EducationIndexPage"]
+    subpage_types = ["education.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("专题")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag", "").strip()
+        year = selectors.parse_year(request.GET.get("year"))
+        articles = selectors.article_listing(within=self, tag=tag or None, year=year)
+        page_obj = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            page_obj=page_obj,
+            selected_tag=tag,
+            selected_year=year,
+            tag_options=selectors.article_tags(within=self),
+            year_options=selectors.article_years(within=self),
+            query_without_page=query.urlencode() + "&" if query else "",
+        )
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "education.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(BasePage):
+    date = models.DateField(_("发布日期"), default=timezone.localdate)
+    source = models.CharField(_("来源"), max_length=120, blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面图片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("正文"))
+    tags = ClusterTaggableManager(_("标签"), through=ArticlePageTag, blank=True)
+
+    content_panels = BasePage.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("source")]),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("source"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["education.TopicPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("文章")
+
+    def related_articles(self, limit: int = 4):
+        return selectors.related_articles(article=self, limit=limit)
+
+
+class ActivityIndexPage(BasePage):
+    """Activities such as 国防教育月 and 军事日: upcoming first, then past ones."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["education.EducationIndexPage"]
+    subpage_types = ["education.ActivityPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("活动栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        context["upcoming"] = selectors.upcoming_activities(now=now)
+        context["page_obj"] = Paginator(selectors.past_activities(now=now), ARTICLES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        return context
+
+
+class ActivityPage(BasePage):
+    start_at = models.DateTimeField(_("开始时间"))
+    end_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    place = models.CharField(_("地点"), max_length=200)
+    organiser = models.CharField(_("主办单位"), max_length=200)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面图片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("活动介绍"), blank=True)
+
+    content_panels = BasePage.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]),
+                FieldPanel("place"),
+                FieldPanel("organiser"),
+            ],
+            heading=_("时间地点"),
+        ),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("place"),
+        index.SearchField("organiser"),
+        index.FilterField("start_at"),
+    ]
+    parent_page_types = ["education.ActivityIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("活动")
+
+    def clean(self):
+        super().clean()
+        if self.end_at and self.start_at and self.end_at < self.start_at:
+            raise ValidationError({"end_at": _("结束时间不能早于开始时间。")})

@@ -1,0 +1,75 @@
+"""Reads for the education pages, each shaped so a listing costs a fixed number of queries."""
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from . import models as pages
+
+# The rendition the listing templates ask for; prefetched so images cost no query per row.
+LISTING_RENDITION = "fill-480x270|format-webp"
+
+
+def parse_year(value: str | None) -> int | None:
+    """A year from a query string, or None for anything that is not a plausible year."""
+    if value and value.isdigit() and 1900 <= int(value) <= 2100:
+        return int(value)
+    return None
+
+
+def _with_listing_media(queryset: QuerySet) -> QuerySet:
+    images = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
+    return queryset.prefetch_related(Prefetch("cover_image", queryset=images))
+
+
+def article_listing(*, within: Page, tag: str | None = None, year: int | None = None) -> QuerySet:
+    articles = pages.ArticlePage.objects.live().public().descendant_of(within)
+    if tag:
+        articles = articles.filter(tags__name=tag)
+    if year:
+        articles = articles.filter(date__year=year)
+    articles = _with_listing_media(articles).prefetch_related("tags")
+    return articles.order_by("-date", "-pk")
+
+
+def article_tags(*, within: Page) -> QuerySet:
+    article_ids = pages.ArticlePage.objects.live().public().descendant_of(within).values("pk")
+    return (
+        Tag.objects.filter(education_articlepagetag_items__content_object__in=article_ids)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def article_years(*, within: Page) -> list[int]:
+    dates = pages.ArticlePage.objects.live().public().descendant_of(within).dates("date", "year")
+    return [d.year for d in reversed(dates)]
+
+
+def related_articles(*, article, limit: int) -> list:
+    """Articles sharing a tag with this one, newest first, topped up from the same topic."""
+    others = pages.ArticlePage.objects.live().public().exclude(pk=article.pk)
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+    related = list(
+        _with_listing_media(others.filter(tags__in=tag_ids).distinct()).order_by("-date")[:limit]
+    )
+    if len(related) < limit:
+        siblings = others.sibling_of(article).exclude(pk__in=[a.pk for a in related])
+        related += list(_with_listing_media(siblings).order_by("-date")[: limit - len(related)])
+    return related
+
+
+def upcoming_activities(*, now: datetime.datetime, limit: int | None = None) -> QuerySet:
+    activities = _with_listing_media(
+        pages.ActivityPage.objects.live().public().filter(start_at__gte=now).order_by("start_at")
+    )
+    return activities[:limit] if limit else activities
+
+
+def past_activities(*, now: datetime.datetime) -> QuerySet:
+    return _with_listing_media(
+        pages.ActivityPage.objects.live().public().filter(start_at__lt=now).order_by("-start_at")
+    )

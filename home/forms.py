@@ -1,0 +1,46 @@
+import json
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.fields import StreamValue
+
+from .personal_data import find_unmasked_personal_data
+
+# Buttons of Wagtail's page editor that make a page public or send it towards publication.
+PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
+
+
+def _field_text(value) -> str:
+    if isinstance(value, StreamValue):
+        return json.dumps(value.stream_block.get_prep_value(value), ensure_ascii=False)
+    return value if isinstance(value, str) else ""
+
+
+class PersonalDataCheckedPageForm(WagtailAdminPageForm):
+    """Refuses to publish (or submit for approval) a page that shows an unmasked ID or mobile number.
+
+    Drafts may still be saved, so an editor loses nothing while fixing the text.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not any(action in self.data for action in PUBLISHING_ACTIONS):
+            return cleaned_data
+        for name, value in cleaned_data.items():
+            findings = find_unmasked_personal_data(_field_text(value))
+            if findings:
+                # Body errors go to the top of the form: the StreamField widget shows only
+                # errors that belong to one of its blocks.
+                self.add_error(
+                    None if isinstance(value, StreamValue) else name,
+                    ValidationError(
+                        _(
+                            "“%(field)s”含有未遮挡的个人信息（%(found)s），不能发布。"
+                            "请删除或改为遮挡形式，例如 110***********1234、138****1234。"
+                        ),
+                        params={"field": self.fields[name].label, "found": "、".join(findings)},
+                        code="unmasked_personal_data",
+                    ),
+                )
+        return cleaned_data

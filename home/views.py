@@ -1,0 +1,26 @@
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .context_processors import READING_MODE_COOKIE
+
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+@require_POST
+def reading_mode(request):
+    """Switches large-text mode on or off and returns to the page the reader was on.
+
+    A plain form post, so the switch works without JavaScript too.
+    """
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if request.POST.get("mode") == "large":
+        response.set_cookie(
+            READING_MODE_COOKIE, "large", max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
+        )
+    else:
+        response.delete_cookie(READING_MODE_COOKIE, samesite="Lax")
+    return response

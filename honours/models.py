@@ -1,0 +1,147 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from home.models import BasePage
+
+from . import selectors
+
+ENTRIES_PER_PAGE = 24
+
+
+class HonourKind(models.TextChoices):
+    MERIT = "merit", _("立功受奖")
+    VETERAN = "veteran", _("最美退役军人")
+    SUPPORTER = "supporter", _("最美拥军人物")
+    MILITIA = "militia", _("优秀民兵")
+    MODEL = "model", _("双拥模范")
+
+
+class MeritClass(models.TextChoices):
+    FIRST = "first", _("一等功")
+    SECOND = "second", _("二等功")
+    THIRD = "third", _("三等功")
+    COMMENDATION = "commendation", _("嘉奖")
+
+
+class HonourRollPage(BasePage):
+    """/honours/: every honour entry, by year and kind."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["honours.HonourEntryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("光荣榜")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in HonourKind.values else ""
+        year = selectors.parse_year(request.GET.get("year"))
+        entries = selectors.honour_listing(within=self, kind=kind or None, year=year)
+        page_obj = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            page_obj=page_obj,
+            entries_by_year=selectors.group_by_year(page_obj.object_list),
+            kind_options=HonourKind.choices,
+            year_options=selectors.honour_years(within=self),
+            selected_kind=kind,
+            selected_year=year,
+            query_without_page=query.urlencode() + "&" if query else "",
+        )
+        return context
+
+
+class HonourEntryPage(RoutablePageMixin, BasePage):
+    """One honour: who, for what, when; a photo only where the person's consent is recorded."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=HonourKind.choices)
+    merit_class = models.CharField(
+        _("功勋等级"), max_length=20, choices=MeritClass.choices, blank=True,
+        help_text=_("仅“立功受奖”填写"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    person_name = models.CharField(_("姓名或集体名称"), max_length=100)
+    unit = models.CharField(_("单位或街道"), max_length=200)
+    citation = models.TextField(_("事迹简介"))
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("照片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    photo_consent = models.BooleanField(
+        _("已取得本人同意公开照片"),
+        default=False,
+        help_text=_("未勾选时，照片不会在网站上显示"),
+    )
+    photo_consent_record = models.CharField(
+        _("同意记录"), max_length=200, blank=True,
+        help_text=_("例如：本人书面同意书，2025年7月1日，存档于区退役军人事务局"),
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("merit_class"), FieldPanel("year")]),
+        FieldRowPanel([FieldPanel("person_name"), FieldPanel("unit")]),
+        FieldPanel("citation"),
+        MultiFieldPanel(
+            [FieldPanel("photo"), FieldPanel("photo_consent"), FieldPanel("photo_consent_record")],
+            heading=_("照片与本人同意"),
+        ),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("person_name"),
+        index.SearchField("unit"),
+        index.SearchField("citation"),
+        index.FilterField("kind"),
+        index.FilterField("year"),
+    ]
+    parent_page_types = ["honours.HonourRollPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("光荣榜条目")
+        verbose_name_plural = _("光荣榜条目")
+        indexes = [models.Index(fields=["year", "kind"])]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == HonourKind.MERIT and not self.merit_class:
+            errors["merit_class"] = _("立功受奖条目须填写功勋等级。")
+        if self.kind != HonourKind.MERIT and self.merit_class:
+            errors["merit_class"] = _("只有立功受奖条目才有功勋等级。")
+        if self.photo_id and self.photo_consent and not self.photo_consent_record.strip():
+            errors["photo_consent_record"] = _("公开照片须注明本人同意的记录。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def public_photo(self):
+        """The photo, only where consent to show it is recorded."""
+        return self.photo if self.photo_consent else None
+
+    @property
+    def honour_label(self) -> str:
+        return self.get_merit_class_display() if self.merit_class else self.get_kind_display()
+
+    @path("xibao/", name="merit_notice")
+    def merit_notice(self, request):
+        """The printable 喜报 that is sent to the family and the unit."""
+        return TemplateResponse(
+            request, "honours/merit_notice.html", self.get_context(request) | {"page": self}
+        )
