@@ -107,14 +107,23 @@ class DemoLoader:
                 value = {"image": image.pk, "caption": block["caption"][:200], "alt_text": ""}
                 stream.append({"type": "image", "value": value})
             elif kind == "table":
-                table = {"data": block["rows"], "first_row_is_table_header": True,
-                         "first_col_is_header": True, "table_caption": ""}
-                stream.append({"type": "table", "value": {"caption": block["caption"], "table": table}})
+                table = {
+                    "data": block["rows"],
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": True,
+                    "table_caption": "",
+                }
+                stream.append(
+                    {"type": "table", "value": {"caption": block["caption"], "table": table}}
+                )
         return stream
 
     def education(self, home: HomePage) -> None:
         index = self.child(
-            home, EducationIndexPage, "education", title="国防教育",
+            home,
+            EducationIndexPage,
+            "education",
+            title="国防教育",
             summary="国防知识、红色资源、英模事迹和双拥动态。",
             intro="<p>学习国防知识，传承红色基因，讲好身边的英模故事。</p>",
         )
@@ -126,15 +135,23 @@ class DemoLoader:
             if ArticlePage.objects.filter(slug=article["slug"]).exists():
                 continue
             self.child(
-                topics[article["topic"]], ArticlePage, article["slug"], tags=article["tags"],
-                title=article["title"], summary=article["summary"][:300],
-                date=datetime.date.fromisoformat(article["date"]), source=article["source"],
+                topics[article["topic"]],
+                ArticlePage,
+                article["slug"],
+                tags=article["tags"],
+                title=article["title"],
+                summary=article["summary"][:300],
+                date=datetime.date.fromisoformat(article["date"]),
+                source=article["source"],
                 cover_image=self.image(f"封面：{article['title']}", article["slug"]),
                 body=self.body(article["body"], article["slug"]),
             )
 
         activities = self.child(
-            index, ActivityIndexPage, "activities", title="活动",
+            index,
+            ActivityIndexPage,
+            "activities",
+            title="活动",
             summary="国防教育月、军事日、八一走访慰问等活动安排。",
         )
         today = timezone.localdate()
@@ -144,16 +161,26 @@ class DemoLoader:
                 datetime.datetime.combine(day, datetime.time.fromisoformat(activity["start_time"]))
             )
             self.child(
-                activities, ActivityPage, activity["slug"],
-                title=activity["title"], summary=activity["summary"][:300],
-                start_at=start, end_at=start + datetime.timedelta(hours=activity["duration_hours"]),
-                place=activity["place"], organiser=activity["organiser"],
-                body=[{"type": "paragraph", "value": f"<p>{escape(p)}</p>"} for p in activity["body"]],
+                activities,
+                ActivityPage,
+                activity["slug"],
+                title=activity["title"],
+                summary=activity["summary"][:300],
+                start_at=start,
+                end_at=start + datetime.timedelta(hours=activity["duration_hours"]),
+                place=activity["place"],
+                organiser=activity["organiser"],
+                body=[
+                    {"type": "paragraph", "value": f"<p>{escape(p)}</p>"} for p in activity["body"]
+                ],
             )
 
     def honours(self, home: HomePage) -> None:
         roll = self.child(
-            home, HonourRollPage, "honours", title="光荣榜",
+            home,
+            HonourRollPage,
+            "honours",
+            title="光荣榜",
             summary="立功受奖、最美退役军人、最美拥军人物、优秀民兵和双拥模范。",
             intro="<p>崇尚英雄、尊崇军人。按年度和类别浏览光荣榜。</p>",
         )
@@ -162,12 +189,20 @@ class DemoLoader:
             merit = MeritClass(entry["merit_class"]) if entry["merit_class"] else None
             consent = entry["photo_consent"]
             self.child(
-                roll, HonourEntryPage, entry["slug"],
+                roll,
+                HonourEntryPage,
+                entry["slug"],
                 title=f"{entry['person']} · {(merit or kind).label}",
                 summary=entry["citation"][:120],
-                kind=kind, merit_class=merit or "", year=entry["year"],
-                person_name=entry["person"], unit=entry["unit"], citation=entry["citation"],
-                photo=self.image(f"光荣榜照片：{entry['person']}", entry["slug"], (600, 800)) if consent else None,
+                kind=kind,
+                merit_class=merit or "",
+                year=entry["year"],
+                person_name=entry["person"],
+                unit=entry["unit"],
+                citation=entry["citation"],
+                photo=self.image(f"光荣榜照片：{entry['person']}", entry["slug"], (600, 800))
+                if consent
+                else None,
                 photo_consent=consent,
                 photo_consent_record="本人书面同意公开照片（演示数据）" if consent else "",
             )

@@ -128,9 +128,9 @@ class ActivityIndexPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context["upcoming"] = selectors.upcoming_activities(now=now)
-        context["page_obj"] = Paginator(selectors.past_activities(now=now), ARTICLES_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        context["page_obj"] = Paginator(
+            selectors.past_activities(now=now), ARTICLES_PER_PAGE
+        ).get_page(request.GET.get("page"))
         return context
 
 

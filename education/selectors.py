@@ -52,7 +52,7 @@ def article_years(*, within: Page) -> list[int]:
 def related_articles(*, article, limit: int) -> list:
     """Articles sharing a tag with this one, newest first, topped up from the same topic."""
     others = pages.ArticlePage.objects.live().public().exclude(pk=article.pk)
-    tag_ids = list(article.tags.values_list("pk", flat=True))
+    tag_ids = [tag.pk for tag in article.tags.all()]
     related = list(
         _with_listing_media(others.filter(tags__in=tag_ids).distinct()).order_by("-date")[:limit]
     )

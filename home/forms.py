@@ -27,7 +27,7 @@ class PersonalDataCheckedPageForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         if not any(action in self.data for action in PUBLISHING_ACTIONS):
             return cleaned_data
-        for name, value in cleaned_data.items():
+        for name, value in list(cleaned_data.items()):
             findings = find_unmasked_personal_data(_field_text(value))
             if findings:
                 # Body errors go to the top of the form: the StreamField widget shows only

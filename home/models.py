@@ -30,7 +30,9 @@ class BasePage(Page):
 class HomePage(BasePage):
     """The front page: it gathers the newest content of every section through page-type hooks."""
 
-    hero_title = models.CharField(_("主标题"), max_length=80, default="军爱民 民拥军 军民鱼水一家亲")
+    hero_title = models.CharField(
+        _("主标题"), max_length=80, default="军爱民 民拥军 军民鱼水一家亲"
+    )
     hero_text = models.TextField(_("引言"), blank=True)
 
     content_panels = BasePage.content_panels + [
@@ -57,7 +59,9 @@ class HomePage(BasePage):
 class SiteContact(BaseSiteSetting):
     """Contact details shown in every page footer."""
 
-    organisation = models.CharField(_("主办单位"), max_length=120, default="区退役军人事务局 区人武部")
+    organisation = models.CharField(
+        _("主办单位"), max_length=120, default="区退役军人事务局 区人武部"
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("服务电话"), max_length=40, blank=True)
     office_hours = models.CharField(_("办公时间"), max_length=120, blank=True)

@@ -19,7 +19,11 @@ def reading_mode(request):
     response = HttpResponseRedirect(next_url)
     if request.POST.get("mode") == "large":
         response.set_cookie(
-            READING_MODE_COOKIE, "large", max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
+            READING_MODE_COOKIE,
+            "large",
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=request.is_secure(),
         )
     else:
         response.delete_cookie(READING_MODE_COOKIE, samesite="Lax")

@@ -69,7 +69,10 @@ class HonourEntryPage(RoutablePageMixin, BasePage):
 
     kind = models.CharField(_("类别"), max_length=20, choices=HonourKind.choices)
     merit_class = models.CharField(
-        _("功勋等级"), max_length=20, choices=MeritClass.choices, blank=True,
+        _("功勋等级"),
+        max_length=20,
+        choices=MeritClass.choices,
+        blank=True,
         help_text=_("仅“立功受奖”填写"),
     )
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -90,7 +93,9 @@ class HonourEntryPage(RoutablePageMixin, BasePage):
         help_text=_("未勾选时，照片不会在网站上显示"),
     )
     photo_consent_record = models.CharField(
-        _("同意记录"), max_length=200, blank=True,
+        _("同意记录"),
+        max_length=200,
+        blank=True,
         help_text=_("例如：本人书面同意书，2025年7月1日，存档于区退役军人事务局"),
     )
 

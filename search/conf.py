@@ -25,7 +25,9 @@ def search_backends_from_env(environ: Mapping[str, str]) -> dict:
         return {"default": {"BACKEND": "wagtail.search.backends.database"}}
     engine = environ.get("SEARCH_ENGINE", "opensearch2")
     if engine not in ENGINE_BACKENDS:
-        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINE_BACKENDS)}, not {engine!r}")
+        raise ValueError(
+            f"SEARCH_ENGINE must be one of {', '.join(ENGINE_BACKENDS)}, not {engine!r}"
+        )
     return {
         "default": {
             "BACKEND": ENGINE_BACKENDS[engine],

@@ -1,8 +1,8 @@
 """Test settings: PostgreSQL from DATABASE_URL (make test starts one), fast hashing."""
 
 from .base import *  # noqa: F403
-from .dev import STORAGES  # noqa: F401
 from .base import BASE_DIR
+from .dev import STORAGES  # noqa: F401
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

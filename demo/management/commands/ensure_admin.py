@@ -16,7 +16,9 @@ class Command(BaseCommand):
             return
         password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(self.style.SUCCESS("已创建管理员账号，请登录 http://127.0.0.1:8000/admin/"))
+        self.stdout.write(
+            self.style.SUCCESS("已创建管理员账号，请登录 http://127.0.0.1:8000/admin/")
+        )
         self.stdout.write(f"  用户名：{username}")
         if "ADMIN_PASSWORD" not in os.environ:
             self.stdout.write(f"  密码：{password}（只显示这一次，请妥善保存）")

@@ -1,0 +1,39 @@
+# Two commands set everything up: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := DJANGO_SETTINGS_MODULE=siteconf.settings.dev
+
+.PHONY: run test install install-test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Serve the site on the embedded default (SQLite, database search, local media) with demo content.
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_demo_content
+	$(DEV) $(BIN)/python manage.py ensure_admin
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Install what the tests need, start PostgreSQL and a search node, run every check and test.
+test:
+	bash scripts/test.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make test`: installs the system packages and Python packages the tests need, starts
+# PostgreSQL (and the search node) on loopback in temporary folders, runs every check and
+# the whole pytest suite, and stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+# --- System packages (Debian) -------------------------------------------------------------
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v java >/dev/null || need+=(default-jre-headless)
+command -v mvn >/dev/null || need+=(maven)
+if ((${#need[@]})); then
+  log "Installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# --- Python packages --------------------------------------------------------------------
+log "Installing Python packages"
+make --no-print-directory install-test
+BIN="$ROOT/.venv/bin"
+
+# --- PostgreSQL -------------------------------------------------------------------------
+PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")
+PG_DIR=$(mktemp -d /tmp/shuangyong-pg.XXXXXX)
+PG_PORT=$("$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+chown postgres:postgres "$PG_DIR"
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+  status=$?
+  log "Stopping services"
+  [ -n "${SEARCH_STATE:-}" ] && "$BIN/python" tools/opensearch/node.py stop --state "$SEARCH_STATE" || true
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  exit $status
+}
+trap cleanup EXIT INT TERM
+
+log "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U shuangyong --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U shuangyong shuangyong
+export DATABASE_URL="postgres://shuangyong@127.0.0.1:$PG_PORT/shuangyong"
+
+# --- Search engine node -----------------------------------------------------------------
+if [ -f tools/opensearch/node.py ]; then
+  SEARCH_STATE="$PG_DIR/opensearch.json"
+  log "Starting an OpenSearch node"
+  export SEARCH_TEST_URL=$("$BIN/python" tools/opensearch/node.py start --state "$SEARCH_STATE")
+  echo "OpenSearch at $SEARCH_TEST_URL"
+fi
+
+# --- Checks and tests -------------------------------------------------------------------
+log "Lint"
+"$BIN/ruff" check .
+
+log "Migrations are complete"
+DJANGO_SETTINGS_MODULE=siteconf.settings.test "$BIN/python" manage.py makemigrations --check --dry-run
+
+log "Production settings pass the deployment checks"
+DJANGO_SETTINGS_MODULE=siteconf.settings.production DJANGO_SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  DJANGO_ALLOWED_HOSTS=shuangyong.example.cn "$BIN/python" manage.py check --deploy --fail-level WARNING
+
+log "pytest"
+"$BIN/python" -m pytest "$@"

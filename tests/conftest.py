@@ -1,0 +1,36 @@
+import io
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+
+@pytest.fixture(autouse=True)
+def _no_output(capsys):
+    """A test fails if the code under test prints: output belongs in logs, never in stdout."""
+    yield
+    out, err = capsys.readouterr()
+    assert not out and not err, f"unexpected output: {out!r} {err!r}"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage_and_cache(settings, tmp_path):
+    """Fresh media folder and caches: rendition and rate-limit caches must not leak between tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def home_page(db):
+    """The HomePage that the data migration made the root of the default site."""
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def demo_site(db):
+    """The whole demo site, loaded by the same command `make run` uses."""
+    call_command("load_demo_content", stdout=io.StringIO())
+    return Page.objects.live()
