@@ -1,7 +1,7 @@
 """The embedded default for `make run`: SQLite, database search, local media, no other service."""
 
 from .base import *  # noqa: F403
-from .base import os
+from .base import MIDDLEWARE, os
 
 DEBUG = True
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
@@ -11,3 +11,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# runserver and the test live server serve static files themselves, from the apps' folders.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]

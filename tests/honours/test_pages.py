@@ -78,7 +78,7 @@ def test_photo_is_shown_only_where_consent_is_recorded(client, roll):
     assert 'alt="许灵"' in listing and 'alt="唐棠"' not in listing
 
 
-def test_entry_rules_editors_are_told_about():
+def test_entry_rules_editors_are_told_about(db):
     entry = HonourEntryPageFactory.build(kind=HonourKind.MERIT, merit_class="")
     with pytest.raises(ValidationError) as error:
         entry.clean()
