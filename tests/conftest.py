@@ -3,7 +3,19 @@ import io
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from wagtail.models import Page, Site
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep a copy of what the migrations made (root page, home page, site, groups, workflow).
+
+    Browser tests run in transactions that end with a flush; `serialized_rollback` restores
+    this copy for the tests after them. pytest-django does not always take the copy itself.
+    """
+    with django_db_blocker.unblock():
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
