@@ -7,15 +7,22 @@ from django.db import connection
 from wagtail.models import Page, Site
 
 
+# What the migrations made (root page, home page, site, groups, workflow), for tests that
+# run in real transactions: those end with a flush, and restore this copy when they start.
+MIGRATED_DATA: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Keep a copy of what the migrations made (root page, home page, site, groups, workflow).
-
-    Browser tests run in transactions that end with a flush; `serialized_rollback` restores
-    this copy for the tests after them. pytest-django does not always take the copy itself.
-    """
     with django_db_blocker.unblock():
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        MIGRATED_DATA["default"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """Django's own serialized_rollback cannot be used here: once Playwright runs an event
+    loop in this thread, Django hands out a fresh connection object that lacks the copy."""
+    connection.creation.deserialize_db_from_string(MIGRATED_DATA["default"])
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, live_server, migrated_data):
     context = chromium.new_context(base_url=live_server.url, locale="zh-CN")
     context.set_default_timeout(15_000)
     browser_page = context.new_page()

@@ -5,12 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-# serialized_rollback restores the home page the data migration made, which a
-# transactional test's flush would otherwise remove for the tests after it.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_reader_goes_from_home_to_an_article_in_large_text_mode(page, demo_site):
