@@ -6,7 +6,6 @@ from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Page, Site
 
-
 # What the migrations made (root page, home page, site, groups, workflow), for tests that
 # run in real transactions: those end with a flush, and restore this copy when they start.
 MIGRATED_DATA: dict[str, str] = {}
