@@ -21,8 +21,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def migrated_data(transactional_db):
     """Django's own serialized_rollback cannot be used here: once Playwright runs an event
     loop in this thread, Django hands out a fresh connection object that lacks the copy."""
-    # Emptied without post_migrate, which would recreate content types under new keys.
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    # Emptied without post_migrate, which would recreate content types under new keys, and
+    # without resetting sequences, which would hand out keys the restored rows hold.
+    call_command(
+        "flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0
+    )
     connection.creation.deserialize_db_from_string(MIGRATED_DATA["default"])
 
 
