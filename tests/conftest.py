@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
+from django.apps import apps
 from django.core import serializers
 from django.core.cache import caches
 from django.core.management import call_command
@@ -10,32 +10,33 @@ from wagtail.models import Page, Site
 
 # What the migrations made (root page, home page, site, groups, workflow), for tests that
 # run in real transactions: those end with a flush, and restore this copy when they start.
+# Django's own serialized_rollback cannot serve: once Playwright runs an event loop in this
+# thread, Django hands out a fresh connection object that lacks its copy.
 MIGRATED_DATA: dict[str, str] = {}
+# Recreated by the post_migrate signal after a flush, under new keys: referred to by natural key.
+RECREATED_AFTER_FLUSH = {"contenttypes.ContentType", "auth.Permission"}
+
+
+def _migrated_rows():
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.managed and not meta.proxy and meta.label not in RECREATED_AFTER_FLUSH:
+            yield from model._base_manager.order_by("pk")
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        MIGRATED_DATA["default"] = connection.creation.serialize_db_to_string()
+        MIGRATED_DATA["default"] = serializers.serialize(
+            "json", _migrated_rows(), use_natural_foreign_keys=True
+        )
 
 
 @pytest.fixture
 def migrated_data(transactional_db):
-    """Django's own serialized_rollback cannot be used here: once Playwright runs an event
-    loop in this thread, Django hands out a fresh connection object that lacks the copy."""
-    # Emptied without post_migrate, which would recreate content types under new keys, and
-    # without resetting sequences, which would hand out keys the restored rows hold.
-    call_command(
-        "flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0
-    )
-    # Content types first: saving some restored rows looks them up, and would make them anew.
-    rows = sorted(
-        serializers.deserialize("json", MIGRATED_DATA["default"]),
-        key=lambda row: row.object._meta.label != "contenttypes.ContentType",
-    )
-    ContentType.objects.clear_cache()
+    call_command("flush", interactive=False, reset_sequences=False, verbosity=0)
     with transaction.atomic(), connection.constraint_checks_disabled():
-        for row in rows:
+        for row in serializers.deserialize("json", MIGRATED_DATA["default"]):
             row.save()
 
 
