@@ -18,7 +18,9 @@ RECREATED_AFTER_FLUSH = {"contenttypes.ContentType", "auth.Permission"}
 
 
 def _migrated_rows():
-    for model in apps.get_models():
+    # In dependency order, so rows referred to by natural key are restored first.
+    app_list = [(app_config, None) for app_config in apps.get_app_configs()]
+    for model in serializers.sort_dependencies(app_list, allow_cycles=True):
         meta = model._meta
         if meta.managed and not meta.proxy and meta.label not in RECREATED_AFTER_FLUSH:
             yield from model._base_manager.order_by("pk")
