@@ -1,5 +1,7 @@
 """Builds the demo site from demo/content/*.json, made from the district's own documents.
 
+The documents name no merchants, so the merchant directory holds samples marked as such.
+
 Every step looks for what it would create first, so loading twice changes nothing.
 """
 
@@ -7,6 +9,7 @@ import datetime
 import hashlib
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.files.images import ImageFile
@@ -25,6 +28,7 @@ from education.models import (
 )
 from home.models import HomePage, SiteContact
 from honours.models import HonourEntryPage, HonourKind, HonourRollPage, MeritClass
+from merchants.models import Merchant, Offer
 
 from .images import draw_demo_image
 
@@ -207,10 +211,25 @@ class DemoLoader:
                 photo_consent_record="本人书面同意公开照片（演示数据）" if consent else "",
             )
 
+    def merchants(self) -> None:
+        for data in _read("merchants.json"):
+            if Merchant.objects.filter(slug=data["slug"]).exists():
+                continue
+            fields = {key: value for key, value in data.items() if key != "offers"}
+            for coordinate in ("latitude", "longitude"):
+                fields[coordinate] = Decimal(str(fields[coordinate]))
+            merchant = Merchant(**fields)
+            merchant.offers = [Offer(**offer) for offer in data["offers"]]
+            merchant.full_clean()
+            merchant.save()
+            self.created += 1
+            self.log(f"  + {Merchant._meta.verbose_name}：{merchant.name}")
+
     @transaction.atomic
     def run(self) -> int:
         self.collection = self._collection()
         home = self.home()
         self.education(home)
         self.honours(home)
+        self.merchants()
         return self.created

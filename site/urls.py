@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("services/", include("services.urls")),
+    path("merchants/", include("merchants.urls")),
     path("reading-mode/", home_views.reading_mode, name="reading_mode"),
 ]
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "home",
     "education",
     "honours",
+    "merchants",
     "services",
     "search",
     "demo",

@@ -9,6 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = DemoLoader(log=self.stdout.write).run()
         if created:
-            self.stdout.write(self.style.SUCCESS(f"演示内容已载入，新建页面 {created} 个。"))
+            self.stdout.write(self.style.SUCCESS(f"演示内容已载入，新建 {created} 项内容。"))
         else:
             self.stdout.write("演示内容已是最新，没有改动。")

@@ -1,0 +1,72 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from merchants.factories import MerchantFactory, OfferFactory
+from merchants.models import Beneficiary, MerchantCategory
+
+
+def test_directory_lists_listed_merchants_with_their_offers(client, db):
+    OfferFactory(merchant=MerchantFactory(name="磁器口老茶馆"), title="凭优待证茶水九折")
+    OfferFactory(merchant=MerchantFactory(name="已退出的商户", is_listed=False))
+    html = client.get("/merchants/").content.decode()
+    assert "磁器口老茶馆" in html and "凭优待证茶水九折" in html and "须出示优待证" in html
+    assert "已退出的商户" not in html
+    assert "共 1 家商户" in html
+
+
+def test_directory_filters_by_category_and_street(client, db):
+    OfferFactory(
+        merchant=MerchantFactory(name="茶馆", category=MerchantCategory.FOOD, street="磁器口街道")
+    )
+    OfferFactory(
+        merchant=MerchantFactory(name="药房", category=MerchantCategory.HEALTH, street="小龙坎街道")
+    )
+    html = client.get("/merchants/", {"category": "health"}).content.decode()
+    assert "药房" in html and "茶馆" not in html
+    html = client.get("/merchants/", {"street": "磁器口街道"}).content.decode()
+    assert "茶馆" in html and "药房" not in html
+    assert '<option value="磁器口街道" selected>' in html
+    html = client.get("/merchants/", {"category": "nonsense", "street": "<b>"}).content.decode()
+    assert "共 2 家商户" in html
+
+
+def test_detail_shows_offer_terms_and_hides_unlisted(client, db):
+    merchant = MerchantFactory(name="天星桥理发店", phone="023-65000000")
+    OfferFactory(
+        merchant=merchant,
+        title="现役军人理发免费",
+        details="每月一次。",
+        beneficiary=Beneficiary.SERVING,
+        requires_card=False,
+        valid_until=datetime.date(2027, 12, 31),
+    )
+    html = client.get(merchant.get_absolute_url()).content.decode()
+    assert "现役军人理发免费" in html and "每月一次。" in html and "适用：现役军人" in html
+    assert "有效期至2027年12月31日" in html and "须出示优待证" not in html
+    merchant.is_listed = False
+    merchant.save()
+    assert client.get(merchant.get_absolute_url()).status_code == 404
+
+
+def test_directory_queries_do_not_grow_with_merchants(client, db):
+    for _ in range(2):
+        OfferFactory()
+    client.get("/merchants/")  # site and settings caches fill on the first request
+    with CaptureQueriesContext(connection) as few:
+        client.get("/merchants/")
+    for _ in range(10):
+        OfferFactory()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/merchants/")
+    assert len(many) == len(few)
+
+
+def test_location_needs_both_coordinates(db):
+    merchant = MerchantFactory.build(latitude=Decimal("29.5826"), longitude=None)
+    with pytest.raises(ValidationError, match="经度和纬度须同时填写"):
+        merchant.clean()
