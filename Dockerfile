@@ -18,6 +18,8 @@ COPY --chown=shuangyong:shuangyong . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput --settings=siteconf.settings.production
 
+# Named volumes take their owner from the image folder on first mount.
+RUN mkdir -p /app/private-media /app/media && chown shuangyong:shuangyong /app/private-media /app/media
 USER shuangyong
 EXPOSE 8000
 CMD ["sh", "-c", "gunicorn siteconf.wsgi --bind 0.0.0.0:${PORT} --workers ${GUNICORN_WORKERS:-3} --timeout 60 --access-logfile -"]

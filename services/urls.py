@@ -6,4 +6,12 @@ app_name = "services"
 
 urlpatterns = [
     path("", views.service_index, name="index"),
+    path("track/", views.track, name="track"),
+    path("track/status/", views.track_status, name="track_status"),
+    path("track/status/withdraw/", views.track_withdraw, name="track_withdraw"),
+    path("track/status/documents/", views.track_documents, name="track_documents"),
+    path("track/status/rating/", views.track_rate, name="track_rate"),
+    path("submitted/", views.done, name="done"),
+    path("<slug:request_type>/", views.apply, name="apply"),
+    path("<slug:request_type>/check/", views.check, name="check"),
 ]

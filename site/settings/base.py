@@ -184,3 +184,17 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Service requests (services/) -------------------------------------------------------
+# Proof documents from families: outside MEDIA_ROOT, served only by a permission-checked view.
+# With several web machines this must be a shared volume.
+SERVICES_PRIVATE_ROOT = Path(os.environ.get("SERVICES_PRIVATE_ROOT", BASE_DIR / "private-media"))
+# Closed requests are anonymised this many days after closing (manage.py anonymise_closed_requests).
+SERVICES_RETENTION_DAYS = int(os.environ.get("SERVICES_RETENTION_DAYS", str(3 * 365)))
+# Behind a reverse proxy: the META key of the header it sets to the client's address (e.g.
+# HTTP_X_REAL_IP), for the tracking page's rate limit. Unset: REMOTE_ADDR.
+SERVICES_CLIENT_IP_HEADER = os.environ.get("SERVICES_CLIENT_IP_HEADER", "")
+# Dotted path of the SMS sender class (services.notifications.SmsSender); the console one logs only.
+SERVICES_SMS_SENDER = os.environ.get(
+    "SERVICES_SMS_SENDER", "services.notifications.ConsoleSmsSender"
+)

@@ -154,3 +154,17 @@ def test_scheduled_page_goes_live_when_its_time_comes(client, topic):
     call_command("publish_scheduled", stdout=io.StringIO())
     assert Page.objects.get(pk=article.pk).live
     assert client.get(article.url).status_code == 200
+
+
+def test_admin_speaks_chinese(client, db):
+    html = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert 'lang="zh-hans"' in html.lower() and "登录" in html
+
+
+def test_editor_forms_for_every_page_type_open(admin_client, topic):
+    for model in ("articlepage", "topicpage"):
+        parent = topic if model == "articlepage" else topic.get_parent()
+        url = reverse("wagtailadmin_pages:add", args=("education", model, parent.pk))
+        response = admin_client.get(url)
+        assert response.status_code == 200, model
+        assert "正文" in response.content.decode() or model == "topicpage"

@@ -1,0 +1,431 @@
+"""Every change to a service request: typed, keyword-only functions, one transaction each.
+
+Each change of a request is an UPDATE … WHERE version = the version the caller saw, plus a
+history row; if someone else changed the request first, nothing is written and the caller
+gets ConcurrentUpdate.
+"""
+
+import datetime
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .attachments import MAX_ATTACHMENTS, CheckedFile, check_attachment
+from .models import (
+    APPLICANT_FIELDS,
+    CLOSED_STATUSES,
+    DETAIL_FIELDS,
+    FOLLOW_UP_AT_OR_BELOW,
+    NOTE_REQUIRED_FOR,
+    TIME_LIMIT_DAYS,
+    Attachment,
+    ConsentChannel,
+    EventKind,
+    FieldGroup,
+    InternalNote,
+    PersonalDataAccessLog,
+    Rating,
+    RequestType,
+    ServiceRequest,
+    ServiceRequestEvent,
+    Status,
+    validate_no_markup,
+)
+from .notifications import after_commit, notify_applicant, notify_staff
+from .privacy import phone_digest
+from .selectors import eligible_assignees, next_statuses
+
+logger = logging.getLogger(__name__)
+
+# Crockford's base32: no I, L, O or U, so a reference read over the phone is unambiguous.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RANDOM_CHARS = 8  # 40 random bits: references cannot be guessed from one another
+REFERENCE_ATTEMPTS = 5
+ANONYMISED_NAME = "（已匿名）"
+
+
+class ConcurrentUpdate(Exception):
+    """Someone changed the request after the caller loaded it; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The family's consent to processing their (and their child's) personal data."""
+
+    sensitive: bool
+    guardian: bool = False
+    channel: ConsentChannel = ConsentChannel.ONLINE
+    note: str = ""
+
+
+def new_reference(*, now: datetime.datetime) -> str:
+    chunk = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(REFERENCE_RANDOM_CHARS))
+    return f"SY{timezone.localtime(now).year}-{chunk}"
+
+
+def check_attachments(
+    files: Sequence[UploadedFile], *, required: bool = False
+) -> list[CheckedFile]:
+    if required and not files:
+        raise ValidationError({"attachments": _("请选择要上传的材料。")})
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("最多上传 %(count)d 个文件。") % {"count": MAX_ATTACHMENTS}}
+        )
+    checked, errors = [], []
+    for uploaded in files:
+        try:
+            checked.append(check_attachment(uploaded))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return checked
+
+
+def _store_attachments(
+    *,
+    service_request: ServiceRequest,
+    files: Iterable[CheckedFile],
+    uploaded_by: AbstractBaseUser | None,
+) -> list[Attachment]:
+    stored = []
+    try:
+        for checked in files:
+            attachment = Attachment(
+                service_request=service_request,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by=uploaded_by,
+            )
+            attachment.file.save(checked.original_name, checked.file, save=False)
+            stored.append(attachment)
+            attachment.save()
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return stored
+
+
+def service_request_submit(
+    *,
+    request_type: RequestType,
+    answers: Mapping[str, object],
+    consent: Consent,
+    files: Sequence[UploadedFile],
+    submission_key: uuid.UUID,
+    entered_by: AbstractBaseUser | None = None,
+) -> ServiceRequest:
+    """Stores a new request with its first history row and attachments, or refuses all of it.
+
+    Idempotent: the same submission_key (a double click, a reload) returns the request it
+    made the first time.
+    """
+    existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    allowed = {*APPLICANT_FIELDS, *DETAIL_FIELDS[request_type]}
+    if unexpected := set(answers) - allowed:
+        raise ValueError(f"Fields not asked for this request type: {sorted(unexpected)}")
+
+    now = timezone.now()
+    service_request = ServiceRequest(
+        **answers,
+        request_type=request_type,
+        submission_key=submission_key,
+        submitted_at=now,
+        due_at=now + datetime.timedelta(days=TIME_LIMIT_DAYS[request_type]),
+        sensitive_consent_at=now,
+        consent_channel=consent.channel,
+        consent_note=consent.note,
+        entered_by=entered_by,
+    )
+    errors = {name: [message] for name, message in service_request.missing_answers().items()}
+    checked_files: list[CheckedFile] = []
+    try:
+        checked_files = check_attachments(files)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not consent.sensitive:
+        errors["sensitive_consent"] = [_("请阅读个人信息处理说明，并勾选同意后再提交。")]
+    if service_request.needs_guardian_consent and not consent.guardian:
+        errors["guardian_consent"] = [_("子女未满 14 周岁，须由父母或其他监护人勾选同意。")]
+    if entered_by is not None and not consent.note.strip():
+        errors["consent_note"] = [_("请说明家属是如何同意的，例如签字同意书已存档。")]
+    service_request.guardian_consent_at = now if consent.guardian else None
+    service_request.reference = new_reference(now=now)
+    try:
+        service_request.full_clean(exclude=["phone_digest"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    service_request.phone_digest = phone_digest(service_request.applicant_phone)
+
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                service_request.save(force_insert=True)
+                ServiceRequestEvent.objects.create(
+                    service_request=service_request,
+                    to_status=Status.SUBMITTED,
+                    version=service_request.version,
+                    actor=entered_by,
+                    note=_("工作人员代为录入") if entered_by else "",
+                    created_at=now,
+                )
+                _store_attachments(
+                    service_request=service_request, files=checked_files, uploaded_by=entered_by
+                )
+            break
+        except IntegrityError:
+            existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+            # The random reference was taken: draw another.
+            service_request.pk = None
+            service_request._state.adding = True
+            service_request.reference = new_reference(now=now)
+    else:
+        raise RuntimeError("No free reference after several attempts.")
+
+    logger.info(
+        "Service request %s submitted (%s, %d attachments, entered by staff: %s)",
+        service_request.reference,
+        request_type,
+        len(checked_files),
+        entered_by is not None,
+    )
+    after_commit(notify_applicant, request_id=service_request.pk)
+    after_commit(notify_staff, request_id=service_request.pk)
+    return service_request
+
+
+def _record_change(
+    *,
+    service_request: ServiceRequest,
+    expected_version: int,
+    actor: AbstractBaseUser | None,
+    note: str,
+    kind: EventKind,
+    to_status: str,
+    **changes,
+) -> ServiceRequestEvent:
+    """The optimistic update and its history row, in one transaction."""
+    now = timezone.now()
+    if to_status != service_request.status and to_status in CLOSED_STATUSES:
+        changes["closed_at"] = now
+    with transaction.atomic():
+        updated = ServiceRequest.objects.filter(
+            pk=service_request.pk, version=expected_version, status=service_request.status
+        ).update(status=to_status, version=F("version") + 1, **changes)
+        if not updated:
+            raise ConcurrentUpdate(service_request.reference)
+        event = ServiceRequestEvent.objects.create(
+            service_request=service_request,
+            kind=kind,
+            from_status=service_request.status,
+            to_status=to_status,
+            version=expected_version + 1,
+            actor=actor,
+            note=note,
+            created_at=now,
+        )
+    service_request.refresh_from_db()
+    logger.info(
+        "Service request %s v%d: %s %s → %s by %s",
+        service_request.reference,
+        event.version,
+        kind,
+        event.from_status,
+        to_status,
+        f"user {actor.pk}" if actor else "the applicant",
+    )
+    return event
+
+
+def _check_transition(*, service_request: ServiceRequest, to_status: str, note: str) -> None:
+    if to_status not in next_statuses(service_request=service_request):
+        raise ValidationError(
+            _("申请当前为“%(status)s”，不能改为“%(to)s”。")
+            % {"status": service_request.get_status_display(), "to": Status(to_status).label},
+            code="invalid_transition",
+        )
+    if to_status in NOTE_REQUIRED_FOR and not note.strip():
+        raise ValidationError(
+            {"note": _("请填写给申请人的说明：不予受理的原因，或需要补充的材料。")}
+        )
+    try:
+        validate_no_markup(note)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from None
+
+
+def service_request_transition(
+    *,
+    service_request: ServiceRequest,
+    to_status: str,
+    actor: AbstractBaseUser,
+    expected_version: int,
+    note: str = "",
+) -> ServiceRequestEvent:
+    """Staff move a request through the state machine; the applicant is notified."""
+    _check_transition(service_request=service_request, to_status=to_status, note=note)
+    event = _record_change(
+        service_request=service_request,
+        expected_version=expected_version,
+        actor=actor,
+        note=note.strip(),
+        kind=EventKind.STATUS,
+        to_status=to_status,
+    )
+    after_commit(notify_applicant, request_id=service_request.pk)
+    return event
+
+
+def service_request_withdraw(
+    *, service_request: ServiceRequest, expected_version: int
+) -> ServiceRequestEvent:
+    """The applicant withdraws their own request."""
+    _check_transition(service_request=service_request, to_status=Status.WITHDRAWN, note="")
+    event = _record_change(
+        service_request=service_request,
+        expected_version=expected_version,
+        actor=None,
+        note=_("申请人撤回了申请。"),
+        kind=EventKind.STATUS,
+        to_status=Status.WITHDRAWN,
+    )
+    after_commit(notify_applicant, request_id=service_request.pk)
+    after_commit(notify_staff, request_id=service_request.pk)
+    return event
+
+
+def service_request_add_documents(
+    *, service_request: ServiceRequest, files: Sequence[UploadedFile], expected_version: int
+) -> ServiceRequestEvent:
+    """The applicant sends what staff asked for; the request goes back to where it was."""
+    if service_request.status != Status.NEEDS_INFO:
+        raise ValidationError(_("该申请目前不需要补充材料。"), code="not_needed")
+    checked = check_attachments(files, required=True)
+    to_status = next_statuses(service_request=service_request)[0]
+    with transaction.atomic():
+        event = _record_change(
+            service_request=service_request,
+            expected_version=expected_version,
+            actor=None,
+            note=_("申请人补充了 %(count)d 份材料。") % {"count": len(checked)},
+            kind=EventKind.STATUS,
+            to_status=to_status,
+        )
+        _store_attachments(service_request=service_request, files=checked, uploaded_by=None)
+    after_commit(notify_applicant, request_id=service_request.pk)
+    after_commit(notify_staff, request_id=service_request.pk)
+    return event
+
+
+def service_request_assign(
+    *,
+    service_request: ServiceRequest,
+    assignee: AbstractBaseUser,
+    actor: AbstractBaseUser,
+    expected_version: int,
+) -> ServiceRequestEvent:
+    if not eligible_assignees(service_request=service_request).filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {"assignee": _("该工作人员不负责这一类型和街道的申请。")}, code="out_of_scope"
+        )
+    event = _record_change(
+        service_request=service_request,
+        expected_version=expected_version,
+        actor=actor,
+        note=_("指派给 %(name)s") % {"name": assignee.get_full_name() or assignee.get_username()},
+        kind=EventKind.ASSIGNMENT,
+        to_status=service_request.status,
+        assignee=assignee,
+    )
+    after_commit(notify_staff, request_id=service_request.pk)
+    return event
+
+
+def service_request_add_note(
+    *, service_request: ServiceRequest, author: AbstractBaseUser, text: str
+) -> InternalNote:
+    """Notes only add rows, so two staff writing at once cannot overwrite each other."""
+    note = InternalNote(service_request=service_request, author=author, text=text.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+def service_request_rate(*, service_request: ServiceRequest, score: int, comment: str) -> Rating:
+    """The applicant's satisfaction after resolution; poor ratings are flagged for a call back."""
+    if service_request.status != Status.RESOLVED:
+        raise ValidationError(_("申请办结后才能评价。"), code="not_resolved")
+    if Rating.objects.filter(service_request=service_request).exists():
+        raise ValidationError(_("您已经评价过这次服务，谢谢！"), code="already_rated")
+    rating = Rating(service_request=service_request, score=score, comment=comment.strip())
+    rating.needs_follow_up = score <= FOLLOW_UP_AT_OR_BELOW
+    rating.full_clean()
+    try:
+        with transaction.atomic():
+            rating.save()
+    except IntegrityError:
+        raise ValidationError(_("您已经评价过这次服务，谢谢！"), code="already_rated") from None
+    if rating.needs_follow_up:
+        logger.warning(
+            "Service request %s rated %d: flagged for follow-up", service_request.reference, score
+        )
+    return rating
+
+
+def personal_data_access_record(
+    *, user: AbstractBaseUser, service_requests: Iterable[ServiceRequest], field_group: FieldGroup
+) -> None:
+    PersonalDataAccessLog.objects.bulk_create(
+        PersonalDataAccessLog(user=user, service_request=request, field_group=field_group)
+        for request in service_requests
+    )
+
+
+def service_request_anonymise(*, service_request: ServiceRequest) -> None:
+    """Past the retention period: personal data goes, the figures (type, street, dates,
+    statuses, score) stay. Notes that staff wrote could name people, so they go too."""
+    with transaction.atomic():
+        for attachment in service_request.attachments.all():
+            attachment.file.delete(save=False)
+        service_request.attachments.all().delete()
+        service_request.internal_notes.all().delete()
+        service_request.events.exclude(note="").update(note="")
+        Rating.objects.filter(service_request=service_request).update(comment="")
+        ServiceRequest.objects.filter(pk=service_request.pk).update(
+            applicant_name=ANONYMISED_NAME,
+            applicant_phone="",
+            phone_digest="",
+            id_number="",
+            receipt_email="",
+            member_unit="",
+            child_name="",
+            child_birth_date=None,
+            wanted_school="",
+            care_station="",
+            skills="",
+            wanted_work="",
+            availability="",
+            consent_note="",
+            anonymised_at=timezone.now(),
+        )
+    logger.info("Service request %s anonymised", service_request.reference)

@@ -1,0 +1,196 @@
+"""Reads of service requests: what a user may see, queues, the state machine's options, figures."""
+
+import datetime
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .models import (
+    CLOSED_STATUSES,
+    TRANSITIONS,
+    District,
+    EventKind,
+    PersonalDataAccessLog,
+    RequestType,
+    ServiceRequest,
+    ServiceRequestEvent,
+    StaffScope,
+    Status,
+)
+from .permissions import User, is_supervisor
+
+UNASSIGNED = "none"
+
+
+def service_requests_visible_to(*, user: User) -> QuerySet[ServiceRequest]:
+    if is_supervisor(user):
+        return ServiceRequest.objects.all()
+    if not user.is_authenticated:
+        return ServiceRequest.objects.none()
+    in_scope = StaffScope.objects.filter(
+        user=user, request_type=OuterRef("request_type"), district=OuterRef("district")
+    )
+    return ServiceRequest.objects.filter(Exists(in_scope))
+
+
+def districts_handled_by(*, user: User, request_type: str) -> list[str]:
+    """The streets in which the user handles this request type, in the usual order."""
+    if is_supervisor(user):
+        return list(District.values)
+    scoped = set(
+        StaffScope.objects.filter(user=user, request_type=request_type).values_list(
+            "district", flat=True
+        )
+    )
+    return [district for district in District.values if district in scoped]
+
+
+def open_requests(queryset: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
+    return queryset.exclude(status__in=CLOSED_STATUSES)
+
+
+def overdue_requests(
+    queryset: QuerySet[ServiceRequest], *, now: datetime.datetime
+) -> QuerySet[ServiceRequest]:
+    return open_requests(queryset).filter(due_at__lt=now)
+
+
+def service_request_queue(
+    *,
+    user: User,
+    request_type: str = "",
+    status: str = "",
+    district: str = "",
+    assignee: str = "",
+    overdue: bool = False,
+    follow_up: bool = False,
+) -> QuerySet[ServiceRequest]:
+    """A member of staff's queue; `assignee` is a user id, or UNASSIGNED."""
+    requests = service_requests_visible_to(user=user)
+    if request_type:
+        requests = requests.filter(request_type=request_type)
+    if status:
+        requests = requests.filter(status=status)
+    if district:
+        requests = requests.filter(district=district)
+    if assignee == UNASSIGNED:
+        requests = requests.filter(assignee__isnull=True)
+    elif assignee:
+        requests = requests.filter(assignee_id=assignee)
+    if overdue:
+        requests = overdue_requests(requests, now=timezone.now())
+    if follow_up:
+        requests = requests.filter(rating__needs_follow_up=True)
+    return requests.select_related("assignee", "rating").order_by("due_at", "pk")
+
+
+def resume_status(*, service_request: ServiceRequest) -> str:
+    """The status a request had before staff asked for more information."""
+    entered = (
+        service_request.events.filter(kind=EventKind.STATUS, to_status=Status.NEEDS_INFO)
+        .order_by("-version")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    return entered or Status.SUBMITTED
+
+
+def next_statuses(*, service_request: ServiceRequest) -> tuple[str, ...]:
+    options = TRANSITIONS.get(Status(service_request.status), ())
+    if service_request.status == Status.NEEDS_INFO:
+        options = (resume_status(service_request=service_request), *options)
+    return options
+
+
+def public_timeline(*, service_request: ServiceRequest) -> QuerySet[ServiceRequestEvent]:
+    """What the applicant sees: status changes and their notes, not internal assignments."""
+    return service_request.events.filter(kind=EventKind.STATUS).order_by("version")
+
+
+def eligible_assignees(*, service_request: ServiceRequest) -> QuerySet:
+    in_scope = StaffScope.objects.filter(
+        user=OuterRef("pk"),
+        request_type=service_request.request_type,
+        district=service_request.district,
+    )
+    return get_user_model().objects.filter(Exists(in_scope), is_active=True).order_by("username")
+
+
+def staff_to_notify(*, service_request: ServiceRequest) -> list:
+    """The assignee, or everyone whose queue the request is in while it has none."""
+    if service_request.assignee_id:
+        staff = [service_request.assignee]
+    else:
+        staff = list(eligible_assignees(service_request=service_request))
+    return [user for user in staff if user.is_active and user.email]
+
+
+def closed_requests_due_for_anonymisation(
+    *, closed_before: datetime.datetime
+) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(
+        status__in=CLOSED_STATUSES, closed_at__lt=closed_before, anonymised_at__isnull=True
+    )
+
+
+def access_log_entries() -> QuerySet[PersonalDataAccessLog]:
+    return PersonalDataAccessLog.objects.select_related("user", "service_request")
+
+
+def dashboard_figures(*, user: User, now: datetime.datetime) -> dict:
+    """Counts by type and status and by month, time to resolve and overdue counts per type."""
+    requests = service_requests_visible_to(user=user)
+    by_type_status = defaultdict(dict)
+    for row in requests.values("request_type", "status").annotate(count=Count("pk")):
+        by_type_status[row["request_type"]][row["status"]] = row["count"]
+
+    year_ago = (now - datetime.timedelta(days=365)).replace(day=1)
+    by_month = defaultdict(dict)
+    monthly = (
+        requests.filter(submitted_at__gte=year_ago)
+        .annotate(month=TruncMonth("submitted_at"))
+        .values("month", "request_type")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    for row in monthly:
+        by_month[row["month"].strftime("%Y-%m")][row["request_type"]] = row["count"]
+
+    resolve_times = dict(
+        requests.filter(status=Status.RESOLVED)
+        .values("request_type")
+        .annotate(average=Avg(F("closed_at") - F("submitted_at"), output_field=DurationField()))
+        .values_list("request_type", "average")
+    )
+    overdue = dict(
+        overdue_requests(requests, now=now)
+        .values("request_type")
+        .annotate(count=Count("pk"))
+        .values_list("request_type", "count")
+    )
+    rows = [
+        {
+            "request_type": request_type,
+            "label": request_type.label,
+            "statuses": [by_type_status[request_type].get(status, 0) for status in Status],
+            "total": sum(by_type_status[request_type].values()),
+            "overdue": overdue.get(request_type, 0),
+            "average_days": _days(resolve_times.get(request_type)),
+        }
+        for request_type in RequestType
+    ]
+    return {
+        "statuses": list(Status),
+        "rows": rows,
+        "months": [
+            (month, [counts.get(t, 0) for t in RequestType]) for month, counts in by_month.items()
+        ],
+        "follow_up": requests.filter(rating__needs_follow_up=True).count(),
+    }
+
+
+def _days(duration: datetime.timedelta | None) -> float | None:
+    return round(duration.total_seconds() / 86400, 1) if duration is not None else None

@@ -1,0 +1,31 @@
+import pytest
+
+from services.factories import ServiceRequestFactory, StaffFactory, StaffScopeFactory
+from services.models import District, RequestType
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.SERVICES_PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def service_request(db):
+    return ServiceRequestFactory(
+        request_type=RequestType.CHILDCARE,
+        district=District.CIQIKOU,
+        receipt_email="family@example.invalid",
+    )
+
+
+@pytest.fixture
+def scoped_staff(db):
+    """Handles 军娃托管 in 磁器口街道, without permission to see unmasked personal data."""
+    return StaffScopeFactory(
+        request_type=RequestType.CHILDCARE, district=District.CIQIKOU, user__username="scoped"
+    ).user
+
+
+@pytest.fixture
+def supervisor(db):
+    return StaffFactory(username="supervisor", permissions=["services.view_all_requests"])

@@ -1,0 +1,76 @@
+import datetime
+import io
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from services.actions import (
+    service_request_add_note,
+    service_request_rate,
+    service_request_transition,
+)
+from services.factories import ServiceRequestFactory
+from services.models import Attachment, ServiceRequest, Status
+
+from .files import png_upload
+
+
+def close(service_request, actor, *, days_ago):
+    for to_status in ("accepted", "in_progress", "resolved"):
+        service_request_transition(
+            service_request=service_request,
+            to_status=to_status,
+            actor=actor,
+            expected_version=service_request.version,
+        )
+    ServiceRequest.objects.filter(pk=service_request.pk).update(
+        closed_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+
+
+def test_closed_requests_past_retention_lose_their_personal_data(db, settings, scoped_staff):
+    settings.SERVICES_RETENTION_DAYS = 365
+    old = ServiceRequestFactory(files=[png_upload()])
+    recent = ServiceRequestFactory()
+    still_open = ServiceRequestFactory()
+    ServiceRequest.objects.filter(pk=still_open.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=900)
+    )
+    close(old, scoped_staff, days_ago=400)
+    close(recent, scoped_staff, days_ago=30)
+    service_request_add_note(service_request=old, author=scoped_staff, text="王丽的丈夫来电")
+    service_request_rate(service_request=old, score=4, comment="感谢王老师")
+
+    out = io.StringIO()
+    call_command("anonymise_closed_requests", stdout=out)
+
+    assert "已匿名化 1 件申请" in out.getvalue()
+    old.refresh_from_db()
+    assert old.applicant_name == "（已匿名）"
+    assert (old.applicant_phone, old.phone_digest, old.id_number, old.child_name) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert old.child_birth_date is None and old.anonymised_at is not None
+    assert (old.request_type, old.district, old.status) == ("childcare", "ciqikou", Status.RESOLVED)
+    assert old.events.count() == 4
+    assert old.rating.score == 4 and old.rating.comment == ""
+    assert not old.internal_notes.exists()
+    assert not Attachment.objects.filter(service_request=old).exists()
+    assert not [p for p in settings.SERVICES_PRIVATE_ROOT.rglob("*") if p.is_file()]
+    recent.refresh_from_db()
+    still_open.refresh_from_db()
+    assert recent.applicant_name == still_open.applicant_name == "王丽"
+
+
+def test_a_dry_run_changes_nothing(db, settings, scoped_staff):
+    settings.SERVICES_RETENTION_DAYS = 1
+    old = ServiceRequestFactory()
+    close(old, scoped_staff, days_ago=10)
+    out = io.StringIO()
+    call_command("anonymise_closed_requests", "--dry-run", stdout=out)
+    assert "将匿名化 1 件申请" in out.getvalue()
+    old.refresh_from_db()
+    assert old.anonymised_at is None
