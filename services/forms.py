@@ -99,6 +99,10 @@ class ApplicationForm(ChineseLabels, forms.ModelForm):
             self.fields[name].required = True
         for name in ("relationship", "member_status"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        for field in self.fields.values():
+            # Django's "---------" means nothing to a reader; say what to do instead.
+            if isinstance(field.widget, forms.Select) and field.choices and not field.choices[0][0]:
+                field.choices = [("", _("请选择")), *field.choices[1:]]
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         details = _("子女信息") if self.request_type in CHILD_REQUEST_TYPES else _("求职信息")
