@@ -14,11 +14,12 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"管理员账号 {username} 已存在，密码未改动。")
             return
-        password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        chosen_password = os.environ.get("ADMIN_PASSWORD")
+        password = chosen_password or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS("已创建管理员账号，请登录 http://127.0.0.1:8000/admin/")
         )
         self.stdout.write(f"  用户名：{username}")
-        if "ADMIN_PASSWORD" not in os.environ:
+        if not chosen_password:
             self.stdout.write(f"  密码：{password}（只显示这一次，请妥善保存）")
