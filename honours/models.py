@@ -77,6 +77,11 @@ class HonourEntryPage(RoutablePageMixin, BasePage):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     person_name = models.CharField(_("姓名或集体名称"), max_length=100)
+    is_collective = models.BooleanField(
+        _("集体荣誉"),
+        default=False,
+        help_text=_("获奖的是单位、队伍或一批人时勾选，喜报将直接致获奖集体"),
+    )
     unit = models.CharField(_("单位或街道"), max_length=200)
     citation = models.TextField(_("事迹简介"))
     photo = models.ForeignKey(
@@ -101,7 +106,7 @@ class HonourEntryPage(RoutablePageMixin, BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("merit_class"), FieldPanel("year")]),
-        FieldRowPanel([FieldPanel("person_name"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("person_name"), FieldPanel("is_collective"), FieldPanel("unit")]),
         FieldPanel("citation"),
         MultiFieldPanel(
             [FieldPanel("photo"), FieldPanel("photo_consent"), FieldPanel("photo_consent_record")],

@@ -112,6 +112,20 @@ def test_printable_merit_notice(client, roll):
     assert ">喜报</h1>" in html
     assert "天元区民兵应急连王斌玉同志在2024年度表现突出，荣获三等功" in html
     assert "@media print" in html and "window.print()" in html
+    assert "王斌玉同志家属：" in html
+
+
+def test_merit_notice_for_a_collective_is_addressed_to_it(client, roll):
+    entry = HonourEntryPageFactory(
+        parent=roll,
+        person_name="天元区民兵应急队伍",
+        is_collective=True,
+        kind=HonourKind.MILITIA,
+        year=2018,
+    )
+    html = client.get(f"{entry.url}xibao/").content.decode()
+    assert "天元区民兵应急队伍：" in html and "同志家属" not in html
+    assert "天元区民兵应急队伍在2018年度表现突出，荣获优秀民兵" in html
 
 
 def test_roll_costs_the_same_queries_for_few_or_many_entries(client, roll):
