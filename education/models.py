@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.listing import paginate, parse_year
 from home.models import BasePage
 
 from . import selectors
@@ -53,18 +53,14 @@ class TopicPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         tag = request.GET.get("tag", "").strip()
-        year = selectors.parse_year(request.GET.get("year"))
+        year = parse_year(request.GET.get("year"))
         articles = selectors.article_listing(within=self, tag=tag or None, year=year)
-        page_obj = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         context.update(
-            page_obj=page_obj,
+            paginate(request, articles, ARTICLES_PER_PAGE),
             selected_tag=tag,
             selected_year=year,
             tag_options=selectors.article_tags(within=self),
             year_options=selectors.article_years(within=self),
-            query_without_page=query.urlencode() + "&" if query else "",
         )
         return context
 
@@ -128,9 +124,7 @@ class ActivityIndexPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context["upcoming"] = selectors.upcoming_activities(now=now)
-        context["page_obj"] = Paginator(
-            selectors.past_activities(now=now), ARTICLES_PER_PAGE
-        ).get_page(request.GET.get("page"))
+        context.update(paginate(request, selectors.past_activities(now=now), ARTICLES_PER_PAGE))
         return context
 
 

@@ -13,13 +13,6 @@ from . import models as pages
 LISTING_RENDITION = "fill-480x270|format-webp"
 
 
-def parse_year(value: str | None) -> int | None:
-    """A year from a query string, or None for anything that is not a plausible year."""
-    if value and value.isdigit() and 1900 <= int(value) <= 2100:
-        return int(value)
-    return None
-
-
 def _with_listing_media(queryset: QuerySet) -> QuerySet:
     images = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
     return queryset.prefetch_related(Prefetch("cover_image", queryset=images))

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from home.listing import paginate, parse_year
 from home.models import BasePage
 
 from . import selectors
@@ -47,19 +47,16 @@ class HonourRollPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         kind = request.GET.get("kind", "")
         kind = kind if kind in HonourKind.values else ""
-        year = selectors.parse_year(request.GET.get("year"))
+        year = parse_year(request.GET.get("year"))
         entries = selectors.honour_listing(within=self, kind=kind or None, year=year)
-        page_obj = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        listing = paginate(request, entries, ENTRIES_PER_PAGE)
         context.update(
-            page_obj=page_obj,
-            entries_by_year=selectors.group_by_year(page_obj.object_list),
+            listing,
+            entries_by_year=selectors.group_by_year(listing["page_obj"].object_list),
             kind_options=HonourKind.choices,
             year_options=selectors.honour_years(within=self),
             selected_kind=kind,
             selected_year=year,
-            query_without_page=query.urlencode() + "&" if query else "",
         )
         return context
 

@@ -11,12 +11,6 @@ from . import models as pages
 LISTING_RENDITION = "fill-240x320|format-webp"
 
 
-def parse_year(value: str | None) -> int | None:
-    if value and value.isdigit() and 1900 <= int(value) <= 2100:
-        return int(value)
-    return None
-
-
 def honour_listing(*, within: Page, kind: str | None = None, year: int | None = None) -> QuerySet:
     entries = pages.HonourEntryPage.objects.live().public().descendant_of(within)
     if kind:

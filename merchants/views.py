@@ -1,5 +1,6 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+
+from home.listing import paginate
 
 from .models import Merchant, MerchantCategory
 from .selectors import merchant_directory, merchant_streets
@@ -14,19 +15,15 @@ def directory(request):
     street = request.GET.get("street", "")
     street = street if street in streets else ""
     merchants = merchant_directory(category=category or None, street=street or None)
-    page_obj = Paginator(merchants, MERCHANTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "merchants/directory.html",
         {
-            "page_obj": page_obj,
+            **paginate(request, merchants, MERCHANTS_PER_PAGE),
             "category_options": MerchantCategory.choices,
             "street_options": streets,
             "selected_category": category,
             "selected_street": street,
-            "query_without_page": query.urlencode() + "&" if query else "",
         },
     )
 

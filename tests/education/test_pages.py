@@ -4,8 +4,6 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
@@ -28,6 +26,7 @@ from education.models import (
     TopicPage,
 )
 from home.models import HomePage
+from tests.utils import count_queries
 
 
 def make_image(title="演示图片", size=(800, 450)):
@@ -192,14 +191,9 @@ def test_topic_listing_costs_the_same_queries_for_three_or_twelve_articles(clien
             )
 
     add_articles(3)
-    client.get(topic.url)  # renditions are made on first view
-    with CaptureQueriesContext(connection) as three:
-        client.get(topic.url)
+    three = count_queries(client, topic.url)
     add_articles(9)
-    client.get(topic.url)
-    with CaptureQueriesContext(connection) as twelve:
-        client.get(topic.url)
-    assert len(twelve) == len(three), [q["sql"] for q in twelve.captured_queries]
+    assert count_queries(client, topic.url) == three
 
 
 def test_activity_end_must_not_precede_start(topic):

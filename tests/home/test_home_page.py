@@ -1,7 +1,5 @@
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from education.factories import (
@@ -12,6 +10,7 @@ from education.factories import (
     TopicPageFactory,
 )
 from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
+from tests.utils import count_queries
 
 
 def test_home_page_gathers_every_section(client, home_page):
@@ -47,10 +46,7 @@ def test_home_page_without_content_still_renders(client, home_page):
 
 
 def test_home_page_queries_do_not_grow_with_content(client, demo_site):
-    client.get("/")
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/")
-    assert len(queries) <= 25
+    assert count_queries(client, "/") <= 25
 
 
 def test_pages_have_landmarks_a_skip_link_and_a_labelled_search_box(client, home_page):

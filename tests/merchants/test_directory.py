@@ -3,11 +3,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from merchants.factories import MerchantFactory, OfferFactory
 from merchants.models import Beneficiary, MerchantCategory
+from tests.utils import count_queries
 
 
 def test_directory_lists_listed_merchants_with_their_offers(client, db):
@@ -56,14 +55,10 @@ def test_detail_shows_offer_terms_and_hides_unlisted(client, db):
 def test_directory_queries_do_not_grow_with_merchants(client, db):
     for _ in range(2):
         OfferFactory()
-    client.get("/merchants/")  # site and settings caches fill on the first request
-    with CaptureQueriesContext(connection) as few:
-        client.get("/merchants/")
+    few = count_queries(client, "/merchants/")
     for _ in range(10):
         OfferFactory()
-    with CaptureQueriesContext(connection) as many:
-        client.get("/merchants/")
-    assert len(many) == len(few)
+    assert count_queries(client, "/merchants/") == few
 
 
 def test_location_needs_both_coordinates(db):
