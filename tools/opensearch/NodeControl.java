@@ -8,8 +8,15 @@
 //   -maxHttpPort N    highest HTTP port the runner may probe (runner default 9299).
 // Commands on stdin, one per line:  "<seq> stop <i>", "<seq> start <i>", "<seq> status".
 // Each answer is one line on stdout: "CTL <seq> OK ..." or "CTL <seq> FAIL ...".
+// After start-up it prints "NODE <i> HTTP <port>" per node and "RUNNER STARTED <n>".
+//   -statusFile F     write those lines to F instead of stdout.  Needed with several
+//                     nodes: OpenSearch routes System.out into log4j, and when log4j is
+//                     reconfigured for the next node the console stream (fd 1) gets
+//                     closed, so nothing written to stdout after node 2 arrives.
 import java.io.BufferedReader;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +27,8 @@ import org.opensearch.node.Node;
 
 public class NodeControl {
 
+    private static PrintStream OUT = System.out;
+
     public static void main(final String[] args) throws Exception {
         boolean exitOnEof = false;
         int maxHttpPort = 9299;
@@ -27,6 +36,9 @@ public class NodeControl {
         for (int i = 0; i < args.length; i++) {
             if ("-exitOnStdinEof".equals(args[i])) {
                 exitOnEof = true;
+            } else if ("-statusFile".equals(args[i]) && i + 1 < args.length) {
+                OUT = new PrintStream(new FileOutputStream(args[++i], true), true,
+                        StandardCharsets.UTF_8);
             } else if ("-maxHttpPort".equals(args[i]) && i + 1 < args.length) {
                 maxHttpPort = Integer.parseInt(args[++i]);
             } else {
@@ -39,19 +51,22 @@ public class NodeControl {
             try {
                 runner.close();
             } catch (final Exception e) {
-                System.out.println("close failed: " + e);
+                OUT.println("close failed: " + e);
             }
         }));
         try {
             runner.build(rest.toArray(new String[0]));
         } catch (final Throwable t) {
-            System.out.println("RUNNER FAILED");
-            t.printStackTrace(System.out);
-            System.out.flush();
+            OUT.println("RUNNER FAILED");
+            t.printStackTrace(OUT);
+            OUT.flush();
             Runtime.getRuntime().halt(1);
         }
-        System.out.println("RUNNER STARTED " + runner.getNodeSize());
-        System.out.flush();
+        for (int i = 0; i < runner.getNodeSize(); i++) {
+            OUT.println("NODE " + i + " HTTP " + runner.getNode(i).settings().get("http.port"));
+        }
+        OUT.println("RUNNER STARTED " + runner.getNodeSize());
+        OUT.flush();
 
         final BufferedReader in = new BufferedReader(
                 new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -106,8 +121,8 @@ public class NodeControl {
             }
         }
         if (exitOnEof) {
-            System.out.println("stdin closed: shutting down and deleting base path");
-            System.out.flush();
+            OUT.println("stdin closed: shutting down and deleting base path");
+            OUT.flush();
             try {
                 runner.close();
             } finally {
@@ -125,7 +140,7 @@ public class NodeControl {
     }
 
     private static void reply(final String seq, final String msg) {
-        System.out.println("CTL " + seq + " " + msg);
-        System.out.flush();
+        OUT.println("CTL " + seq + " " + msg);
+        OUT.flush();
     }
 }

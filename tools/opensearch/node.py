@@ -12,8 +12,8 @@ Python API::
     node.restart()                   # same data dir, same port if still free
     node.stop()                      # kill JVM, delete data dir (idempotent, atexit)
 
-    cluster = start_node(nodes=3)
-    cluster.stop_one(1); cluster.start_one(1)   # one node of the single JVM
+    cluster = start_node(nodes=3)    # urls: one per node
+    cluster.stop_one(1); cluster.start_one(1)   # one node of the single JVM (0-based)
 
 CLI::
 
@@ -22,9 +22,9 @@ CLI::
 
 Environment: OPENSEARCH_LIB_DIR (jar cache, default <repo>/.cache/opensearch/lib),
 OPENSEARCH_JAVA (java binary; else $JAVA_HOME/bin/java; else ``java``),
-OPENSEARCH_HEAP (default 512m), OPENSEARCH_JAVA_OPTS (extra JVM flags),
-OPENSEARCH_BASE_HTTP_PORT (runner probes base+1, base+2 ...; default 9200),
-OPENSEARCH_MVN (default ``mvn``).
+OPENSEARCH_HEAP (-Xms/-Xmx; default 256m for 1 node, 384m for more),
+OPENSEARCH_JAVA_OPTS (extra JVM flags), OPENSEARCH_MVN (default ``mvn``),
+OPENSEARCH_BASE_HTTP_PORT (runner probes base+1, base+2 ...; default 9200).
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ import fcntl
 import hashlib
 import json
 import os
+import random
 import re
 import shlex
 import shutil
@@ -57,8 +58,14 @@ RUNNER_MAIN = "org.codelibs.opensearch.runner.OpenSearchRunner"
 DEFAULT_STATE = REPO_ROOT / ".cache" / "opensearch" / "state.json"
 DEFAULT_CLUSTER = "shuangyong-test"
 LOG_NAME = "opensearch.log"
+CONTROL_LOG = "control.log"
 
-_PORT_RE = re.compile(r"^HTTP Port:\s+(\d+)\s*$", re.M)
+# NodeControl writes "NODE <i> HTTP <port>" and "CTL <seq> OK|FAIL ..." to control.log.
+# The plain runner prints "HTTP Port: <port>" to stdout, but OpenSearch routes System.out
+# into log4j and closes fd 1 when log4j is reconfigured for node 2, so for nodes 2+ that
+# line only appears in node_*/logs/<cluster>.log (and opensearch.log stops growing).
+_NODE_RE = re.compile(r"^NODE (\d+) HTTP (\d+)\s*$", re.M)
+_PORT_RE = re.compile(r"(?:^|\] )HTTP Port:\s+(\d+)\s*$", re.M)
 _LIVE: "set[Node]" = set()
 
 
@@ -146,11 +153,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _has_configs(base: Path, nodes: int) -> bool:
+    return all((base / f"node_{i}" / "config" / "opensearch.yml").exists()
+               for i in range(1, nodes + 1))
+
+
 def _write_node_configs(base: Path, nodes: int) -> None:
     """Per-node opensearch.yml (the runner keeps an existing one): loopback only,
     private transport ports so parallel clusters can never discover each other."""
-    if all((base / f"node_{i}" / "config" / "opensearch.yml").exists()
-           for i in range(1, nodes + 1)):
+    if _has_configs(base, nodes):
         return  # restart: keep the original transport ports / discovery settings
     tports = [_free_port() for _ in range(nodes)]
     for i in range(1, nodes + 1):
@@ -251,8 +262,9 @@ class Node:
         asking for the same HTTP port(s).  Updates and returns self."""
         first_port = int(self.urls[0].rsplit(":", 1)[1])
         self._kill(20.0)
-        new = _launch(self.nodes, self.cluster_name, self.data_dir, self.owns_data_dir,
-                      timeout, base_http_port=first_port - 1, **self._start_args)
+        new = _launch_retry(self.nodes, self.cluster_name, self.data_dir,
+                            self.owns_data_dir, timeout, first_port - 1, fresh=False,
+                            **self._start_args)
         self.url, self.urls, self.pid, self._proc = new.url, new.urls, new.pid, new._proc
         self.log_path, self._seq = new.log_path, 0
         new._proc = None
@@ -272,7 +284,7 @@ class Node:
         pat = re.compile(rf"^CTL {seq} (OK|FAIL)(.*)$", re.M)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            m = pat.search(self.log_path.read_text(errors="replace"))
+            m = pat.search(_read_from(self.data_dir / CONTROL_LOG, 0))
             if m:
                 if m.group(1) != "OK":
                     raise RuntimeError(f"{cmd}: {m.group(2).strip()}")
@@ -307,10 +319,15 @@ class Node:
         return 0
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        """Last lines of the JVM log and, with several nodes, of the newest node log
+        (stdout goes dead after node 2 starts, see CONTROL_LOG)."""
+        files = [self.log_path, self.data_dir / CONTROL_LOG]
+        if self.nodes > 1:
+            logs = sorted(self.data_dir.glob(f"node_*/logs/{self.cluster_name}.log"),
+                          key=lambda p: p.stat().st_mtime)
+            files += logs[-1:]
+        return "\n".join(f"--- {f}\n" + "\n".join(
+            _read_from(f, 0).splitlines()[-lines:]) for f in files)
 
     def state(self) -> dict:
         return {"url": self.url, "urls": self.urls, "pid": self.pid,
@@ -333,7 +350,9 @@ def _wait_health(url: str, nodes: int | None, timeout: float, node: Node) -> dic
     last: object = None
     while time.monotonic() < deadline:
         if not node.running():
-            raise RuntimeError(f"OpenSearch JVM exited.\n{node.log_tail()}")
+            tail = node.log_tail()
+            raise (PortInUse if _BIND_RE.search(tail) else RuntimeError)(
+                f"OpenSearch JVM exited.\n{tail}")
         try:
             h = _http_json(f"{url}/_cluster/health?{q}", timeout=10)
             last = h
@@ -346,6 +365,56 @@ def _wait_health(url: str, nodes: int | None, timeout: float, node: Node) -> dic
     raise TimeoutError(f"{url} not healthy after {timeout}s (last: {last})\n{node.log_tail()}")
 
 
+def _read_from(path: Path, offset: int) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            return fh.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _read_ports(offsets: dict[Path, int], control: bool) -> list[int]:
+    """offsets: {log file: size before launch}; the first entry is the JVM's log."""
+    files = list(offsets)
+    if control:
+        text = _read_from(files[0], offsets[files[0]])
+        return [int(p) for _, p in sorted((int(i), p) for i, p in _NODE_RE.findall(text))]
+    found = set()
+    for f in files:
+        found.update(_PORT_RE.findall(_read_from(f, offsets[f])))
+    # the runner probes upwards from base+id, so node order == port order
+    return sorted(int(p) for p in found)
+
+
+class PortInUse(RuntimeError):
+    """The JVM lost a port race (another node grabbed the probed port first)."""
+
+
+_BIND_RE = re.compile(r"Bind(Http|Transport)Exception|Address already in use")
+
+
+def _launch_retry(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: float,
+                  base_http_port: int, fresh: bool, attempts: int = 6, **kw) -> Node:
+    """_launch, retried on a port race (parallel test workers probe the same ports):
+    the HTTP base port then moves to a random spot and, for a fresh cluster, the node
+    folders (with their transport ports) are recreated."""
+    deadline = time.monotonic() + timeout
+    for attempt in range(attempts):
+        try:
+            return _launch(nodes, cluster_name, base, owns,
+                           max(5.0, deadline - time.monotonic()), base_http_port, **kw)
+        except PortInUse:
+            if attempt == attempts - 1 or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.2, 1.5))
+            base_http_port = random.randrange(9200, 9290 - nodes, 3)
+            if fresh:
+                for d in base.glob("node_*"):
+                    shutil.rmtree(d, ignore_errors=True)
+    raise AssertionError("unreachable")
+
+
 def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: float,
             base_http_port: int, heap: str | None = None, attach: bool = True,
             java_opts: list[str] | None = None) -> Node:
@@ -353,7 +422,8 @@ def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: floa
     classes = ensure_control_classes(lib)
     _write_node_configs(base, nodes)
     log_path = base / LOG_NAME
-    heap = heap or os.environ.get("OPENSEARCH_HEAP", "512m")
+    # 256m is enough for one node (10k docs + edge_ngram: ~90 MiB heap used, RSS ~290 MiB)
+    heap = heap or os.environ.get("OPENSEARCH_HEAP") or ("256m" if nodes == 1 else "384m")
     cmd = [_java(), f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseSerialGC",
            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.awt.headless=true",
            "-Dfile.encoding=UTF-8", "-Dlog4j2.formatMsgNoLookups=true",
@@ -361,15 +431,20 @@ def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: floa
     cmd += shlex.split(os.environ.get("OPENSEARCH_JAVA_OPTS", "")) + list(java_opts or [])
     cp = f"{lib}/*" + (f"{os.pathsep}{classes}" if classes else "")
     cmd += ["-cp", cp, "NodeControl" if classes else RUNNER_MAIN]
+    control_log = base / CONTROL_LOG
     if classes:
-        cmd += ["-maxHttpPort", "9399"] + (["-exitOnStdinEof"] if attach else [])
+        control_log.write_text("")
+        cmd += ["-statusFile", str(control_log), "-maxHttpPort", "9399"]
+        cmd += ["-exitOnStdinEof"] if attach else []
     cmd += ["-numOfNode", str(nodes), "-basePath", str(base), "-clusterName", cluster_name,
             "-baseHttpPort", str(base_http_port), "-printOnFailure"]
-    offset = log_path.stat().st_size if log_path.exists() else 0
     with open(log_path, "ab") as log:
         log.write(f"\n=== {time.strftime('%F %T')} {shlex.join(cmd)}\n".encode())
         log.flush()
-        offset = log.tell()
+        offsets = {control_log if classes else log_path: 0 if classes else log.tell()}
+        for i in range(1, nodes + 1):
+            f = base / f"node_{i}" / "logs" / f"{cluster_name}.log"
+            offsets[f] = f.stat().st_size if f.exists() else 0
         proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE if (classes and attach) else subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, cwd=str(base), start_new_session=True,
@@ -377,20 +452,19 @@ def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: floa
     node = Node(url="", urls=[], pid=proc.pid, data_dir=base, log_path=log_path,
                 nodes=nodes, cluster_name=cluster_name, owns_data_dir=owns,
                 _proc=proc if attach else None,
-                _start_args={"heap": heap, "java_opts": java_opts})
+                _start_args={"heap": heap, "java_opts": java_opts, "attach": attach})
     if attach:
         _LIVE.add(node)
     try:
         deadline = time.monotonic() + timeout
         while True:
-            with open(log_path, "rb") as fh:
-                fh.seek(offset)
-                ports = _PORT_RE.findall(fh.read().decode(errors="replace"))
+            ports = _read_ports(offsets, bool(classes))
             if len(ports) >= nodes:
                 break
             if not node.running():
-                raise RuntimeError(f"OpenSearch JVM exited (rc={proc.poll()}).\n"
-                                   f"{node.log_tail()}")
+                tail = node.log_tail()
+                err = PortInUse if _BIND_RE.search(tail) else RuntimeError
+                raise err(f"OpenSearch JVM exited (rc={proc.poll()}).\n{tail}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no HTTP port printed after {timeout}s\n{node.log_tail()}")
             time.sleep(0.1)
@@ -419,8 +493,9 @@ def start_node(nodes: int = 1, cluster_name: str = DEFAULT_CLUSTER,
     if base_http_port is None:
         base_http_port = int(os.environ.get("OPENSEARCH_BASE_HTTP_PORT", "9200"))
     try:
-        return _launch(nodes, cluster_name, base.resolve(), owns, timeout,
-                       base_http_port, heap=heap, attach=attach)
+        return _launch_retry(nodes, cluster_name, base.resolve(), owns, timeout,
+                             base_http_port, fresh=not _has_configs(base, nodes),
+                             heap=heap, attach=attach)
     except BaseException:
         if owns:
             shutil.rmtree(base, ignore_errors=True)
