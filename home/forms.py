@@ -20,12 +20,18 @@ def _field_text(value) -> str:
 class PersonalDataCheckedPageForm(WagtailAdminPageForm):
     """Refuses to publish (or submit for approval) a page that shows an unmasked ID or mobile number.
 
-    Drafts may still be saved, so an editor loses nothing while fixing the text.
+    Drafts may still be saved, so an editor loses nothing while fixing the text; but not while
+    the page is in moderation, because approving it publishes the latest draft.
     """
+
+    def _towards_publication(self) -> bool:
+        if any(action in self.data for action in PUBLISHING_ACTIONS):
+            return True
+        return bool(self.instance.pk and self.instance.workflow_in_progress)
 
     def clean(self):
         cleaned_data = super().clean()
-        if not any(action in self.data for action in PUBLISHING_ACTIONS):
+        if not self._towards_publication():
             return cleaned_data
         for name, value in list(cleaned_data.items()):
             findings = find_unmasked_personal_data(_field_text(value))

@@ -137,6 +137,22 @@ def test_editor_submits_and_moderator_approves(client, django_user_model, topic)
     assert client.get(article.url).status_code == 200
 
 
+def test_a_draft_saved_while_in_moderation_is_checked_too(client, django_user_model, topic):
+    """Approval publishes the latest draft, so a draft saved during moderation must be clean."""
+    client.force_login(_user(django_user_model, "bianji", "Editors"))
+    _create(
+        client, topic, _article_form("军营开放日", "正文", **{"action-submit": "action-submit"})
+    )
+    article = ArticlePage.objects.get(title="军营开放日")
+    edit_url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
+    response = client.post(
+        edit_url, _article_form("军营开放日", "报名电话13812345678", slug=article.slug)
+    )
+    assert response.status_code == 200
+    assert "含有未遮挡的个人信息" in response.content.decode()
+    assert "13812345678" not in str(article.get_latest_revision().content)
+
+
 def test_scheduled_page_goes_live_when_its_time_comes(client, topic):
     article = ArticlePageFactory(parent=topic, title="八一建军节慰问活动预告", live=False)
     article.go_live_at = timezone.now() + datetime.timedelta(hours=2)
