@@ -138,12 +138,14 @@ def test_editor_submits_and_moderator_approves(client, django_user_model, topic)
 
 
 def test_a_draft_saved_while_in_moderation_is_checked_too(client, django_user_model, topic):
-    """Approval publishes the latest draft, so a draft saved during moderation must be clean."""
+    """Approval publishes the latest draft, so a draft the reviewer saves during moderation
+    must be clean (editors themselves cannot edit a page awaiting moderation)."""
     client.force_login(_user(django_user_model, "bianji", "Editors"))
     _create(
         client, topic, _article_form("军营开放日", "正文", **{"action-submit": "action-submit"})
     )
     article = ArticlePage.objects.get(title="军营开放日")
+    client.force_login(_user(django_user_model, "shenhe", "Moderators"))
     edit_url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
     response = client.post(
         edit_url, _article_form("军营开放日", "报名电话13812345678", slug=article.slug)
