@@ -1,6 +1,6 @@
 """Smoke test of the test node: analysis chain, search, highlight, restart, modelsearch.
 
-    /tmp/probe/bin/python tools/opensearch/smoke.py [URL]      (no URL: starts its own node)
+    .venv/bin/python tools/opensearch/smoke.py [URL]      (no URL: starts its own node)
 
 Needs opensearch-py (and optionally Django + modelsearch for the backend check).
 """
