@@ -1,6 +1,7 @@
 """Builds the demo site from demo/content/*.json, made from the district's own documents.
 
-The documents name no merchants, so the merchant directory holds samples marked as such.
+The documents name no merchants and no families, so the merchant directory and the staff
+queue hold samples marked （示例）.
 
 Every step looks for what it would create first, so loading twice changes nothing.
 """
@@ -9,6 +10,7 @@ import datetime
 import hashlib
 import io
 import json
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from education.models import (
 from home.models import HomePage, SiteContact
 from honours.models import HonourEntryPage, HonourKind, HonourRollPage, MeritClass
 from merchants.models import Merchant, Offer
+from services.actions import Consent, service_request_submit
+from services.models import RequestType, ServiceRequest
 
 from .images import draw_demo_image
 
@@ -225,6 +229,27 @@ class DemoLoader:
             self.created += 1
             self.log(f"  + {Merchant._meta.verbose_name}：{merchant.name}")
 
+    def service_requests(self) -> None:
+        """A few requests in the staff queue, with made-up people marked （示例）."""
+        today = timezone.localdate()
+        for data in _read("service_requests.json"):
+            # A fixed key per sample: service_request_submit is idempotent on it.
+            key = uuid.uuid5(uuid.NAMESPACE_URL, f"shuangyong-demo/{data['key']}")
+            if ServiceRequest.objects.filter(submission_key=key).exists():
+                continue
+            answers = dict(data["answers"])
+            for name, days in data["days_from_today"].items():
+                answers[name] = today + datetime.timedelta(days=days)
+            service_request = service_request_submit(
+                request_type=RequestType(data["request_type"]),
+                answers=answers,
+                consent=Consent(sensitive=True, guardian=True),
+                files=[],
+                submission_key=key,
+            )
+            self.created += 1
+            self.log(f"  + {ServiceRequest._meta.verbose_name}：{service_request.reference}")
+
     @transaction.atomic
     def run(self) -> int:
         self.collection = self._collection()
@@ -232,4 +257,5 @@ class DemoLoader:
         self.education(home)
         self.honours(home)
         self.merchants()
+        self.service_requests()
         return self.created
