@@ -1,24 +1,61 @@
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
-from wagtail.models import Page
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-RESULTS_PER_PAGE = 10
+from . import engine, stats
+from .chinese import MAX_QUERY_LENGTH
+from .sources import PUBLIC_TYPES
+
+# Sections to offer when nothing is found.
+BROWSE_LINKS = (
+    ("/education/", _("国防教育")),
+    ("/honours/", _("光荣榜")),
+    ("/merchants/", _("优待商户")),
+    ("/services/", _("军属服务")),
+)
 
 
+@require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:100]
-    results = (
-        Page.objects.live().public().specific().search(query) if query else Page.objects.none()
-    )
-    page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    type_key = request.GET.get("type", "")
+    outcome = engine.site_search(query=query, type_key=type_key, page=request.GET.get("page", 1))
+    first_page = outcome.page.number == 1 and not type_key
+    if query and first_page:
+        stats.search_record(query=query, found=outcome.total > 0)
+    params = {"q": query, **({"type": type_key} if type_key else {})}
     return render(
         request,
         "search/search.html",
         {
             "search_query": query,
-            "page_obj": page_obj,
-            "query_without_page": urlencode({"q": query}) + "&",
+            "outcome": outcome,
+            "page_obj": outcome.page,
+            "selected_type": type_key if any(t.key == type_key for t in PUBLIC_TYPES) else "",
+            "promotions": stats.promotions_for(query) if query and first_page else [],
+            "query_without_page": urlencode(params) + "&",
+            "query_without_type": urlencode({"q": query}),
+            "all_count": sum(facet.count for facet in outcome.facets),
+            "browse_links": BROWSE_LINKS,
         },
+    )
+
+
+@require_GET
+def suggest(request):
+    """Autocomplete for the search box: JSON, plain text only (the page builds the list
+    with textContent)."""
+    query = request.GET.get("q", "").strip()
+    suggestions = engine.suggest(query=query)
+    return JsonResponse(
+        {
+            "query": query,
+            "suggestions": [
+                {"title": s.title, "url": s.url, "type": str(s.type.label)} for s in suggestions
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
     )

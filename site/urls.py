@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("services/", include("services.urls")),
     path("merchants/", include("merchants.urls")),
     path("reading-mode/", home_views.reading_mode, name="reading_mode"),

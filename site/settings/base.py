@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.typed_table_block",
@@ -68,6 +69,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
 ]
+
+# Daily search counts are kept this many days (searchpromotions_garbage_collect); the
+# search terms report shows the last 30.
+WAGTAILSEARCH_HITS_MAX_AGE = 30
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -174,6 +179,9 @@ LOGGING = {
     "loggers": {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # The engine clients log every request at INFO.
+        "opensearch": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
     },
 }
 

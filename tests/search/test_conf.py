@@ -4,21 +4,26 @@ from search.conf import search_backends_from_env
 
 
 def test_database_backend_when_no_engine_is_configured():
-    assert search_backends_from_env({})["default"]["BACKEND"] == "wagtail.search.backends.database"
+    backends = search_backends_from_env({})
+    assert list(backends) == ["default"]
+    assert backends["default"]["BACKEND"] == "search.backends.DatabaseBackend"
 
 
 def test_engine_settings_come_from_the_environment():
-    backend = search_backends_from_env(
+    backends = search_backends_from_env(
         {
             "SEARCH_URL": "https://es1:9200, https://es2:9200",
             "SEARCH_ENGINE": "elasticsearch8",
             "SEARCH_INDEX": "shuangyong-staging",
         }
-    )["default"]
-    assert backend["BACKEND"] == "modelsearch.backends.elasticsearch8"
+    )
+    backend = backends["default"]
+    assert backend["BACKEND"] == "search.backends.Elasticsearch8Backend"
     assert backend["URLS"] == ["https://es1:9200", "https://es2:9200"]
-    assert backend["INDEX"] == "shuangyong-staging"
+    assert backend["INDEX_PREFIX"] == "shuangyong-staging_"
     assert backend["ATOMIC_REBUILD"] is True
+    # The database stays indexed too: public search falls back to it.
+    assert backends["database"]["BACKEND"] == "search.backends.DatabaseBackend"
 
 
 def test_unknown_engine_is_refused():

@@ -1,0 +1,93 @@
+"""Staff pages in the Wagtail admin: the index's health, search terms, staff search of
+service requests."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, NumberColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
+
+from services.permissions import handles_service_requests
+
+from . import engine, indexing, stats
+
+PROMOTION_PERMISSIONS = (
+    "wagtailsearchpromotions.add_searchpromotion",
+    "wagtailsearchpromotions.change_searchpromotion",
+)
+
+
+def sees_search_terms(user) -> bool:
+    """Editors who may promote results see what people searched for."""
+    return user.is_superuser or any(user.has_perm(perm) for perm in PROMOTION_PERMISSIONS)
+
+
+class IndexStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """Every admin user may see it: it holds no content, only counts and the cluster's state."""
+
+    template_name = "search/admin/status.html"
+    page_title = gettext_lazy("搜索索引状态")
+    header_icon = "search"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(status=engine.index_status(), **kwargs)
+
+    def post(self, request):
+        applied = indexing.catch_up()
+        messages.success(request, _("已补录 %(count)d 条索引更新。") % {"count": applied})
+        return redirect("search_admin:status")
+
+
+class SearchTermsReportView(ReportView):
+    page_title = gettext_lazy("搜索词统计")
+    header_icon = "search"
+    index_url_name = "search_admin:terms"
+    index_results_url_name = "search_admin:terms_results"
+    default_ordering = "-misses"
+    columns = [
+        Column("query_string", label=gettext_lazy("搜索词"), sort_key="query_string"),
+        NumberColumn("searches", label=gettext_lazy("近 30 天搜索次数"), sort_key="searches"),
+        NumberColumn("misses", label=gettext_lazy("其中无结果"), sort_key="misses"),
+    ]
+    list_export = ["query_string", "searches", "misses"]
+    export_headings = {
+        "query_string": gettext_lazy("搜索词"),
+        "searches": gettext_lazy("近 30 天搜索次数"),
+        "misses": gettext_lazy("其中无结果"),
+    }
+
+    def get_base_queryset(self):
+        return stats.search_terms()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sees_search_terms(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceRequestSearchView(WagtailAdminTemplateMixin, TemplateView):
+    """Staff search of service requests, within each one's scope (services' rule)."""
+
+    template_name = "search/admin/service_requests.html"
+    page_title = gettext_lazy("检索军属服务申请")
+    header_icon = "search"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not handles_service_requests(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()
+        outcome = (
+            engine.search_service_requests(
+                user=self.request.user, query=query, page=self.request.GET.get("p", 1)
+            )
+            if query
+            else None
+        )
+        return super().get_context_data(search_query=query, outcome=outcome, **kwargs)

@@ -1,0 +1,83 @@
+"""Chinese word segmentation for the index and for queries: jieba with the district's own words.
+
+Both search backends index pre-segmented text (words separated by spaces, then every Chinese
+character on its own) and receive queries segmented by the same functions, so a word such as
+国防 matches 国防教育进校园 on SQLite, PostgreSQL and the engine alike.
+"""
+
+import logging
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+import jieba
+
+DICTIONARY = Path(__file__).with_name("dictionary.txt")
+# A token is a run of letters, digits or CJK characters; punctuation and spaces are dropped.
+TOKEN = re.compile(r"\w+")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Longest query kept, in characters: a pasted paragraph is not a query.
+MAX_QUERY_LENGTH = 100
+
+# jieba logs its dictionary loading at DEBUG to its own stderr handler.
+jieba.setLogLevel(logging.WARNING)
+
+_tokenizer: jieba.Tokenizer | None = None
+_lock = threading.Lock()
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The shared tokenizer, with the domain dictionary, loaded once on first use (~0.5 s)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                loaded = jieba.Tokenizer()
+                # jieba caches its prefix dictionary in a file; keep ours apart from others'.
+                loaded.tmp_dir = tempfile.gettempdir()
+                loaded.cache_file = "shuangyong-jieba.cache"
+                loaded.initialize()
+                loaded.load_userdict(str(DICTIONARY))
+                _tokenizer = loaded
+    return _tokenizer
+
+
+def _tokens(pieces) -> list[str]:
+    return [piece.lower() for piece in pieces if TOKEN.fullmatch(piece)]
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, in order, without repeats: 退役军人就业 → [退役军人, 就业]."""
+    text = text[:MAX_QUERY_LENGTH]
+    return _unique(_tokens(tokenizer().cut(text)))
+
+
+def characters(words: list[str]) -> list[str]:
+    """Every Chinese character of the words on its own; other tokens (VR, 2025) stay whole."""
+    result = []
+    for word in words:
+        result.extend(HAN.findall(word) if HAN.search(word) else [word])
+    return _unique(result)
+
+
+def index_words(text: str) -> list[str]:
+    """Words for the index: jieba's search mode also emits the shorter words inside long ones
+    (国防教育 → 国防, 教育, 国防教育), so a query for either finds it."""
+    return _tokens(tokenizer().cut_for_search(text))
+
+
+def index_text(text: str) -> str:
+    """The text as the backends index it: its words, then its characters, space-separated.
+
+    The words serve whole-word matches; the characters serve texts that hold a query's
+    characters apart, which rank lower.
+    """
+    if not text:
+        return ""
+    words = index_words(text)
+    return " ".join(words + characters(words))

@@ -1,0 +1,58 @@
+"""What the index holds of an object, in plain text: its title, its text and its location.
+
+The engine keeps this original text beside the segmented words to highlight snippets; the
+database backend highlights from the same text, so both show the same kind of snippet.
+"""
+
+from django.db import models
+from django.utils.encoding import force_str
+from wagtail.search import index
+
+
+def as_text(value) -> str:
+    """A search field's value as one string (StreamField gives a list, some fields None)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "\n".join(filter(None, (as_text(item) for item in value)))
+    if isinstance(value, dict):
+        return as_text(list(value.values()))
+    return force_str(value)
+
+
+def title_of(obj) -> str:
+    return str(obj)
+
+
+def _field_texts(obj, fields):
+    for field in fields:
+        if isinstance(field, index.RelatedFields):
+            related = field.get_value(obj)
+            if isinstance(related, models.Manager):
+                related = list(related.all())
+            for item in related if isinstance(related, list) else [related]:
+                if item is not None:
+                    yield from _field_texts(item, field.fields)
+        elif isinstance(field, index.SearchField) and field.field_name != "title":
+            yield as_text(field.get_value(obj))
+
+
+def text_of(obj) -> str:
+    """Every searchable field but the title, one paragraph each."""
+    return "\n".join(filter(None, _field_texts(obj, obj.get_search_fields())))
+
+
+def location_of(obj) -> tuple[float, float] | None:
+    """(latitude, longitude) of objects that have both, such as merchants."""
+    latitude = getattr(obj, "latitude", None)
+    longitude = getattr(obj, "longitude", None)
+    if latitude is None or longitude is None:
+        return None
+    return float(latitude), float(longitude)
+
+
+def has_location(model) -> bool:
+    names = {field.name for field in model._meta.get_fields()}
+    return {"latitude", "longitude"} <= names

@@ -1,0 +1,65 @@
+import pytest
+
+from search import chinese, highlight
+from search.models import Synonym
+from search.query import plan_query
+
+
+def test_the_domain_dictionary_keeps_the_districts_words_whole():
+    assert chinese.query_words("军娃托管") == ["军娃", "托管"]
+    assert chinese.query_words("随军家属优待证") == ["随军家属", "优待证"]
+    assert {"人武部", "民兵"} <= set(chinese.query_words("人武部组织民兵训练"))
+    assert "退役军人" in chinese.query_words("退役军人就业")
+
+
+def test_queries_lose_punctuation_and_repeats_and_keep_latin_words_whole():
+    assert chinese.query_words("“双拥”，双拥！") == ["双拥"]
+    assert chinese.characters(chinese.query_words("VR眼镜 2025")) == ["vr", "眼", "镜", "2025"]
+
+
+def test_the_index_holds_the_shorter_words_inside_long_ones_and_every_character():
+    words = chinese.index_words("国防教育进校园")
+    assert {"国防", "教育", "国防教育", "校园"} <= set(words)
+    text = chinese.index_text("国防教育进校园").split()
+    assert text[: len(words)] == words
+    assert set("国防教育进校园") <= set(text)
+    assert chinese.index_text("") == ""
+
+
+def test_the_tokenizer_is_loaded_once():
+    assert chinese.tokenizer() is chinese.tokenizer()
+
+
+@pytest.mark.django_db
+def test_a_plan_expands_each_word_with_its_synonyms():
+    Synonym.objects.create(terms="军娃，军人子女、军属子女")
+    plan = plan_query("  军娃   托管 ")
+    assert plan.text == "军娃 托管"
+    assert plan.groups == ((("军娃",), ("军人子女",), ("军属", "子女")), (("托管",),))
+    assert plan.characters == ("军", "娃", "托", "管")
+    assert plan.highlight_terms == ("军人子女", "军属子女", "军娃", "托管")
+    assert not plan_query("，。！")
+
+
+@pytest.mark.django_db
+def test_a_synonym_set_needs_two_terms():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        Synonym(terms="军娃").full_clean()
+    assert Synonym(terms="军娃, 军人子女").term_list() == ["军娃", "军人子女"]
+
+
+def test_highlights_escape_the_text_before_marking_it():
+    assert highlight.mark("<b>国防</b>", ["国防"]) == "&lt;b&gt;<mark>国防</mark>&lt;/b&gt;"
+    # The engine's character-by-character marks become one.
+    marked = f"{highlight.OPEN}国{highlight.CLOSE}{highlight.OPEN}防{highlight.CLOSE}<i>"
+    assert highlight.render(marked) == "<mark>国防</mark>&lt;i&gt;"
+
+
+def test_a_snippet_is_cut_around_the_first_match():
+    text = "开头" * 100 + "优待证办理" + "结尾" * 100
+    snippet = highlight.snippet(text, ["优待证"], length=40)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "<mark>优待证</mark>办理" in snippet
+    assert highlight.snippet("短文本", ["无"]) == "短文本"

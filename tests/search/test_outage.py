@@ -1,0 +1,95 @@
+"""The engine stopped in the middle of a test: saves go on, public search falls back to the
+database with a notice, and once the engine is back the catch-up leaves nothing missing.
+Then a three-node cluster keeps answering with one node down.
+
+Each test starts its own nodes (tools/opensearch/node.py), apart from the shared one.
+"""
+
+import io
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+from search import engine
+from search.models import PendingIndexUpdate
+from tools.opensearch.node import start_node
+
+from .conftest import engine_backends, engine_url, rebuild
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(outcome):
+    return sorted(result.object.title for result in outcome.results)
+
+
+@pytest.fixture
+def own_node():
+    engine_url()  # the same rule as the shared node: fail in CI, skip locally
+    node = start_node()
+    yield node
+    node.stop()
+
+
+def test_saves_go_on_while_the_engine_is_down_and_it_catches_up(
+    own_node, settings, article, indexed, client
+):
+    prefix = f"outage-{uuid.uuid4().hex[:8]}"
+    settings.WAGTAILSEARCH_BACKENDS = engine_backends(own_node.url, prefix)
+    kept = article(title="民兵训练公告")
+    gone = article(title="民兵旧通知")
+    rebuild()
+    assert titles(engine.site_search(query="民兵")) == ["民兵旧通知", "民兵训练公告"]
+
+    own_node.stop(keep_data=True)
+    with indexed():
+        added = article(title="民兵应急演练通知")
+        gone.delete()
+        kept.title = "民兵训练公告（修订）"
+        kept.save_revision().publish()
+    assert PendingIndexUpdate.objects.count() >= 3
+
+    fallback = engine.site_search(query="民兵")
+    assert fallback.degraded
+    assert titles(fallback) == ["民兵应急演练通知", "民兵训练公告（修订）"]
+    html = client.get(reverse("search"), {"q": "民兵"}).content.decode()
+    assert "搜索服务暂时不可用，以下为简化结果" in html and "<mark>民兵</mark>应急演练通知" in html
+
+    own_node.restart()
+    settings.WAGTAILSEARCH_BACKENDS = engine_backends(own_node.url, prefix)
+    cache.delete(engine.ENGINE_DOWN_KEY)  # as when its 30 seconds are over
+    # The first search the engine answers again starts the catch-up.
+    assert not engine.site_search(query="民兵").degraded
+    assert not PendingIndexUpdate.objects.exists()
+    output = io.StringIO()
+    call_command("search_catch_up", stdout=output)
+    assert output.getvalue().startswith("0 pending index updates applied")
+    caught_up = engine.site_search(query="民兵")
+    assert not caught_up.degraded
+    assert titles(caught_up) == ["民兵应急演练通知", "民兵训练公告（修订）"]
+    assert added.pk in {result.object.pk for result in caught_up.results}
+
+
+def test_a_three_node_cluster_answers_with_one_node_down(settings, article, indexed):
+    engine_url()
+    cluster = start_node(nodes=3)
+    try:
+        settings.WAGTAILSEARCH_BACKENDS = engine_backends(
+            cluster.urls, f"cluster-{uuid.uuid4().hex[:8]}"
+        )
+        article(title="双拥共建座谈会")
+        rebuild()
+        assert titles(engine.site_search(query="双拥", type_key="article")) == ["双拥共建座谈会"]
+
+        cluster.stop_one(1)
+        with indexed():
+            article(title="双拥文艺汇演")
+        outcome = engine.site_search(query="双拥", type_key="article")
+        assert not outcome.degraded
+        assert titles(outcome) == ["双拥共建座谈会", "双拥文艺汇演"]
+        assert not PendingIndexUpdate.objects.exists()
+    finally:
+        cluster.stop()

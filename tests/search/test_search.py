@@ -1,0 +1,205 @@
+"""What people searching the site get, on the database backend and on the engine alike."""
+
+import pytest
+from django.urls import reverse
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import PageViewRestriction
+
+from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
+from merchants.factories import MerchantFactory, OfferFactory
+from search import engine
+from search.models import Synonym, ZeroResultDailyHits
+
+from .conftest import rebuild
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(outcome):
+    return [result.object.title for result in outcome.results]
+
+
+def test_a_chinese_word_finds_the_pages_that_contain_it(search_backend, article):
+    article(title="国防教育进校园活动启动", summary="秋季学期开学，区人武部走进中小学。")
+    article(title="退役军人就业招聘会", summary="岗位面向退役军人和随军家属。")
+    rebuild()
+
+    assert titles(engine.site_search(query="国防")) == ["国防教育进校园活动启动"]
+    assert titles(engine.site_search(query="随军家属")) == ["退役军人就业招聘会"]
+    assert titles(engine.site_search(query="校园")) == ["国防教育进校园活动启动"]
+    assert engine.site_search(query="海军").total == 0
+
+
+def test_whole_words_rank_above_characters_apart(search_backend, article):
+    article(title="寒假看护服务", summary="军人的孩子放假了，娃娃们由社区照看。")
+    article(title="寒假托管", summary="军娃托管站开班。")
+    article(title="无关", summary="社区文艺演出。")
+    rebuild()
+
+    outcome = engine.site_search(query="军娃")
+    assert titles(outcome) == ["寒假托管", "寒假看护服务"]
+
+
+def test_synonyms_from_the_admin_find_each_other(search_backend, article):
+    article(title="关爱军人子女成长", summary="暑期夏令营。")
+    rebuild()
+    assert engine.site_search(query="军娃").total == 0
+
+    Synonym.objects.create(terms="军娃, 军人子女")
+    assert titles(engine.site_search(query="军娃")) == ["关爱军人子女成长"]
+    assert titles(engine.site_search(query="军娃 夏令营")) == ["关爱军人子女成长"]
+
+
+def test_results_across_types_with_facet_counts_and_a_type_filter(
+    search_backend, article, home_page
+):
+    article(title="民兵应急排集中训练", summary="基干民兵参加防汛演练。")
+    article(title="民兵整组点验", summary="年度民兵整组。")
+    roll = HonourRollPageFactory(parent=home_page)
+    HonourEntryPageFactory(parent=roll, person_name="李明", citation="优秀民兵，抗洪抢险冲在前。")
+    OfferFactory(merchant=MerchantFactory(name="民兵之家茶馆", description="退役民兵开的茶馆"))
+    rebuild()
+
+    outcome = engine.site_search(query="民兵")
+    assert {facet.type.key: facet.count for facet in outcome.facets} == {
+        "article": 2,
+        "honour": 1,
+        "merchant": 1,
+    }
+    assert outcome.total == 4
+
+    honours = engine.site_search(query="民兵", type_key="honour")
+    assert [r.type.key for r in honours.results] == ["honour"] and honours.total == 1
+    # The other types still show their counts, to switch to them.
+    assert {facet.type.key: facet.count for facet in honours.facets}["article"] == 2
+
+
+def test_snippets_mark_the_words_and_escape_everything_else(search_backend, article):
+    article(title="国防教育周", summary="<script>alert(1)</script> 学生们学习国防知识。")
+    rebuild()
+
+    (result,) = engine.site_search(query="国防").results
+    assert "<mark>国防</mark>" in result.title
+    assert "<mark>国防</mark>知识" in result.snippet
+    assert "&lt;script&gt;" in result.snippet and "<script>" not in result.snippet
+
+
+def test_results_come_in_pages(search_backend, article):
+    for number in range(12):
+        article(title=f"双拥共建第{number}期", summary="双拥工作简报。")
+    rebuild()
+
+    def search(page):
+        return engine.site_search(query="双拥", type_key="article", page=page, per_page=5)
+
+    first, third, beyond = search(1), search(3), search(99)
+    assert first.total == 12 and first.page.paginator.num_pages == 3
+    assert len(first.results) == 5 and len(third.results) == 2
+    assert not set(titles(first)) & set(titles(third))
+    assert beyond.page.number == 3
+
+
+def test_autocomplete_suggests_titles_as_one_types(search_backend, article, client):
+    article(title="国防教育进校园活动启动")
+    article(title="退役军人就业招聘会")
+    rebuild()
+
+    response = client.get(reverse("search_suggest"), {"q": "国防"})
+    data = response.json()
+    assert data["query"] == "国防"
+    assert [s["title"] for s in data["suggestions"]] == ["国防教育进校园活动启动"]
+    assert data["suggestions"][0]["type"] == "文章"
+    assert client.get(reverse("search_suggest"), {"q": ""}).json()["suggestions"] == []
+
+
+def test_unpublished_and_private_pages_are_never_found(search_backend, article, indexed):
+    draft = article(title="民兵训练计划（草稿）")
+    private = article(title="民兵内部通知")
+    article(title="民兵训练公告")
+    rebuild()
+    with indexed():
+        draft.unpublish()
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+
+    assert titles(engine.site_search(query="民兵")) == ["民兵训练公告"]
+
+
+def test_a_save_is_found_and_a_delete_is_gone_without_a_rebuild(search_backend, article, indexed):
+    rebuild()
+    with indexed():
+        page = article(title="优待证申领指南")
+    assert titles(engine.site_search(query="优待证")) == ["优待证申领指南"]
+
+    with indexed():
+        page.title = "优待证办理指南"
+        page.save_revision().publish()
+    assert titles(engine.site_search(query="办理")) == ["优待证办理指南"]
+
+    with indexed():
+        page.delete()
+    assert engine.site_search(query="优待证").total == 0
+
+
+def test_merchants_nearest_first(search_backend):
+    near = MerchantFactory(name="磁器口茶馆", latitude="29.5800", longitude="106.4500")
+    far = MerchantFactory(name="天星桥茶馆", latitude="29.6500", longitude="106.5500")
+    MerchantFactory(name="无坐标茶馆")
+    MerchantFactory(name="已下架茶馆", latitude="29.5801", longitude="106.4501", is_listed=False)
+    MerchantFactory(name="磁器口书店", latitude="29.5802", longitude="106.4502")
+    rebuild()
+
+    nearest = engine.merchants_near(latitude=29.58, longitude=106.45, query="茶馆")
+    assert [merchant for merchant, _km in nearest] == [near, far]
+    assert nearest[0][1] < 0.1 < 10 < nearest[1][1] < 15
+
+
+def test_the_search_page(search_backend, article, client):
+    article(title="国防教育进校园活动启动", summary="学生们学习国防知识。")
+    rebuild()
+
+    html = client.get(reverse("search"), {"q": "国防"}).content.decode()
+    assert "“国防”找到 1 条结果" in html
+    assert "<mark>国防</mark>教育进校园活动启动" in html
+    assert 'aria-label="按类型筛选"' in html and '文章 <span class="count">1</span>' in html
+    assert "搜索服务暂时不可用" not in html
+    assert Query.get("国防").hits == 1
+
+
+def test_nothing_found_offers_help_and_is_recorded_for_editors(search_backend, client, home_page):
+    rebuild()
+
+    html = client.get(reverse("search"), {"q": "航母 舰载机"}).content.decode()
+    assert "没有找到相关内容" in html
+    assert 'href="?q=%E8%88%AA%E6%AF%8D"' in html  # search one of the words
+    assert ZeroResultDailyHits.objects.get(query=Query.get("航母 舰载机")).hits == 1
+
+
+def test_editors_promoted_results_come_first(search_backend, article, client):
+    guide = article(title="随军家属就业指南")
+    rebuild()
+    SearchPromotion.objects.create(query=Query.get("就业"), page=guide, description="编辑推荐")
+
+    html = client.get(reverse("search"), {"q": "就业"}).content.decode()
+    assert html.index("推荐内容") < html.index("search-results")
+    assert "编辑推荐" in html
+
+
+def test_wagtails_own_search_segments_chinese_too(search_backend, article):
+    """The admin's page search goes through the same backends."""
+    from wagtail.models import Page
+
+    article(title="国防教育进校园活动启动")
+    rebuild()
+    assert [page.title for page in Page.objects.live().search("国防")] == ["国防教育进校园活动启动"]
+
+
+def test_a_moved_page_is_reindexed_with_its_new_place(search_backend, article, topic, indexed):
+    from education.factories import TopicPageFactory
+
+    page = article(title="民兵整组通知")
+    private = TopicPageFactory(parent=topic.get_parent(), title="内部专题", slug="internal")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    rebuild()
+    with indexed():
+        page.move(private, pos="last-child")
+    assert engine.site_search(query="民兵").total == 0
