@@ -18,6 +18,10 @@ CACHES = {
     }
 }
 
+# Index updates and notifications are queued in the database and run by `manage.py db_worker`
+# (the `worker` service in compose.yaml), so no request waits on the search engine or mail.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "true") == "true"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
