@@ -1,13 +1,29 @@
 """Production queues index updates in the database; a save returns before anything is indexed."""
 
-import io
-
-from django.core.management import call_command
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
 from search import engine
 from search.conf import DATABASE_BACKEND
+
+
+def run_queued_tasks():
+    """What `manage.py db_worker` does for each task, without the command's connection
+    recycling, which would close the test's transaction."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    for task_result in DBTaskResult.objects.ready():
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
 
 
 def test_a_save_only_queues_the_index_update_and_the_worker_runs_it(
@@ -23,8 +39,6 @@ def test_a_save_only_queues_the_index_update_and_the_worker_runs_it(
     assert DBTaskResult.objects.filter(status="READY").exists()
     assert engine.site_search(query="托管站").total == 0  # queued, not yet indexed
 
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO()
-    )
+    run_queued_tasks()
     assert not DBTaskResult.objects.filter(status="READY").exists()
     assert engine.site_search(query="托管站").total == 1
