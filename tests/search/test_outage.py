@@ -66,7 +66,7 @@ def test_saves_go_on_while_the_engine_is_down_and_it_catches_up(
     assert not PendingIndexUpdate.objects.exists()
     output = io.StringIO()
     call_command("search_catch_up", stdout=output)
-    assert output.getvalue().startswith("0 pending index updates applied")
+    assert output.getvalue().startswith("已补 0 项索引更新")
     caught_up = engine.site_search(query="民兵")
     assert not caught_up.degraded
     assert titles(caught_up) == ["民兵应急演练通知", "民兵训练公告（修订）"]

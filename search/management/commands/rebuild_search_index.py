@@ -6,10 +6,9 @@ from search.models import PendingIndexUpdate
 
 
 class Command(BaseCommand):
-    help = (
-        "Rebuilds every search index from the database: the engine's atomically (a new index, "
-        "then the alias is moved), and the database backend's in one transaction."
-    )
+    # The engine's index is rebuilt atomically (a new index, then the alias is moved); the
+    # database backend's in one transaction.
+    help = "从数据库重建全部搜索索引；搜索引擎的索引建好后原子切换，重建期间搜索不中断。"
 
     def add_arguments(self, parser):
         parser.add_argument("--chunk_size", type=int, default=1000)
@@ -25,6 +24,4 @@ class Command(BaseCommand):
         )
         # What waited for the engine before the rebuild began is in the new index now.
         covered, _kinds = PendingIndexUpdate.objects.filter(updated_at__lt=started).delete()
-        self.stdout.write(
-            f"Search indexes rebuilt; {covered} pending updates covered by the rebuild."
-        )
+        self.stdout.write(f"搜索索引已重建；其中包含此前待补的 {covered} 项更新。")
