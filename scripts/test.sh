@@ -12,7 +12,7 @@ log() { printf '\n==> %s\n' "$*"; }
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
-command -v java >/dev/null || need+=(default-jre-headless)
+command -v javac >/dev/null || need+=(default-jdk-headless)  # javac builds the node control wrapper
 command -v mvn >/dev/null || need+=(maven)
 if ((${#need[@]})); then
   log "Installing Debian packages: ${need[*]}"
