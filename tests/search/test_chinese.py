@@ -63,3 +63,9 @@ def test_a_snippet_is_cut_around_the_first_match():
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>优待证</mark>办理" in snippet
     assert highlight.snippet("短文本", ["无"]) == "短文本"
+
+
+def test_a_new_site_starts_with_the_district_s_common_synonyms(db):
+    starter = {tuple(synonym.term_list()) for synonym in Synonym.objects.all()}
+    assert ("军娃", "军人子女") in starter
+    assert any("退伍军人" in terms and "退役军人" in terms for terms in starter)
