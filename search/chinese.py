@@ -43,21 +43,6 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
-_learned: set[str] = set()
-
-
-def learn_words(words) -> None:
-    """Words the segmenter must keep whole from now on (editors' synonym terms such as 小候鸟,
-    which jieba would split into 小 and 候鸟, so the term would never match as a synonym)."""
-    new = {word for word in words if word and word not in _learned}
-    if new:
-        loaded = tokenizer()
-        with _lock:
-            for word in new:
-                loaded.add_word(word)
-            _learned.update(new)
-
-
 def _tokens(pieces) -> list[str]:
     return [piece.lower() for piece in pieces if TOKEN.fullmatch(piece)]
 

@@ -52,9 +52,7 @@ def synonym_table() -> dict[str, tuple[str, ...]]:
                 table.setdefault(term, []).extend(other for other in terms if other != term)
         return {term: tuple(dict.fromkeys(others)) for term, others in table.items()}
 
-    table = cache.get_or_set(SYNONYMS_CACHE_KEY, load, SYNONYMS_CACHE_SECONDS)
-    chinese.learn_words(table)
-    return table
+    return cache.get_or_set(SYNONYMS_CACHE_KEY, load, SYNONYMS_CACHE_SECONDS)
 
 
 def forget_synonyms(**kwargs) -> None:
@@ -64,9 +62,8 @@ def forget_synonyms(**kwargs) -> None:
 
 def plan_query(text: str) -> QueryPlan:
     text = " ".join(text.split())[: chinese.MAX_QUERY_LENGTH]
-    # The synonym terms are learnt first, so the query is cut into them where it holds them.
-    table = synonym_table() if text else {}
     words = chinese.query_words(text)
+    table = synonym_table() if words else {}
     groups, synonyms = [], []
     for word in words:
         alternatives = [(word,)]

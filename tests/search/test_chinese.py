@@ -69,11 +69,3 @@ def test_a_new_site_starts_with_the_district_s_common_synonyms(db):
     starter = {tuple(synonym.term_list()) for synonym in Synonym.objects.all()}
     assert ("军娃", "军人子女") in starter
     assert any("退伍军人" in terms and "退役军人" in terms for terms in starter)
-
-
-def test_a_synonym_term_jieba_would_split_is_kept_whole(db):
-    # jieba alone cuts 小候鸟 into 小 and 候鸟.
-    Synonym.objects.create(terms="小候鸟, 军人子女")
-    plan = plan_query("小候鸟夏令营")
-    assert plan.words[0] == "小候鸟"
-    assert "军人子女" in plan.synonyms
