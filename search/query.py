@@ -60,19 +60,38 @@ def forget_synonyms(**kwargs) -> None:
     cache.delete(SYNONYMS_CACHE_KEY)
 
 
+def _synonym_runs(table: dict[str, tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The synonym table keyed by each term as the segmenter cuts it: 小候鸟 → (小, 候鸟)."""
+    runs: dict[tuple[str, ...], list[str]] = {}
+    for term, others in table.items():
+        segmented = tuple(chinese.query_words(term))
+        if segmented:
+            runs.setdefault(segmented, []).extend(others)
+    return {run: tuple(dict.fromkeys(others)) for run, others in runs.items()}
+
+
 def plan_query(text: str) -> QueryPlan:
     text = " ".join(text.split())[: chinese.MAX_QUERY_LENGTH]
     words = chinese.query_words(text)
-    table = synonym_table() if words else {}
+    runs = _synonym_runs(synonym_table()) if words else {}
+    longest = max((len(run) for run in runs), default=1)
     groups, synonyms = [], []
-    for word in words:
-        alternatives = [(word,)]
-        for other in table.get(word, ()):
+    position = 0
+    while position < len(words):
+        # A synonym term may span several of the query's words (jieba splits 小候鸟): the
+        # longest run of words that is a term becomes one group.
+        for length in range(min(longest, len(words) - position), 0, -1):
+            run = tuple(words[position : position + length])
+            if length == 1 or run in runs:
+                break
+        alternatives = [run]
+        for other in runs.get(run, ()):
             segmented = tuple(chinese.query_words(other))
             if segmented and segmented not in alternatives:
                 alternatives.append(segmented)
                 synonyms.append(other)
         groups.append(tuple(alternatives))
+        position += len(run)
     return QueryPlan(
         text=text,
         groups=tuple(groups),

@@ -69,3 +69,13 @@ def test_a_new_site_starts_with_the_district_s_common_synonyms(db):
     starter = {tuple(synonym.term_list()) for synonym in Synonym.objects.all()}
     assert ("军娃", "军人子女") in starter
     assert any("退伍军人" in terms and "退役军人" in terms for terms in starter)
+
+
+@pytest.mark.django_db
+def test_a_synonym_term_jieba_splits_still_expands():
+    # jieba cuts 小候鸟 into 小 and 候鸟; the run of both words is the term.
+    Synonym.objects.create(terms="小候鸟, 军人子女")
+    plan = plan_query("小候鸟夏令营")
+    assert plan.words == ("小候鸟", "夏令营")
+    assert plan.groups[0] == (("小", "候鸟"), ("军人子女",))
+    assert "军人子女" in plan.synonyms
