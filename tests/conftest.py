@@ -52,8 +52,9 @@ def _no_output(capsys):
 
 @pytest.fixture(autouse=True)
 def _isolated_storage_and_cache(settings, tmp_path):
-    """Fresh media folder and caches: rendition and rate-limit caches must not leak between tests."""
+    """Fresh media folders and caches: rendition and rate-limit caches must not leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SERVICES_PRIVATE_ROOT = tmp_path / "private"
     yield
     for cache in caches.all():
         cache.clear()

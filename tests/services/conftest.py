@@ -4,11 +4,6 @@ from services.factories import ServiceRequestFactory, StaffFactory, StaffScopeFa
 from services.models import District, RequestType
 
 
-@pytest.fixture(autouse=True)
-def _private_root(settings, tmp_path):
-    settings.SERVICES_PRIVATE_ROOT = tmp_path / "private"
-
-
 @pytest.fixture
 def service_request(db):
     return ServiceRequestFactory(
