@@ -6,5 +6,6 @@ app_name = "merchants"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("near/", views.remember_location, name="remember_location"),
     path("<slug:slug>/", views.detail, name="detail"),
 ]

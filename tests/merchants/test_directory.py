@@ -65,3 +65,59 @@ def test_location_needs_both_coordinates(db):
     merchant = MerchantFactory.build(latitude=Decimal("29.5826"), longitude=None)
     with pytest.raises(ValidationError, match="经度和纬度须同时填写"):
         merchant.clean()
+
+
+def _merchant_at(name, latitude, longitude, **fields):
+    merchant = MerchantFactory(
+        name=name, latitude=Decimal(latitude), longitude=Decimal(longitude), **fields
+    )
+    OfferFactory(merchant=merchant)
+    return merchant
+
+
+def test_nearest_first_uses_a_rounded_location_kept_out_of_urls(client, db):
+    _merchant_at("解放碑书店", "29.5575", "106.5771")
+    _merchant_at("磁器口老茶馆", "29.5826", "106.4495")
+    OfferFactory(merchant=MerchantFactory(name="没有位置的商户"))
+
+    response = client.post(
+        "/merchants/near/", {"latitude": "29.583412", "longitude": "106.451234", "category": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/merchants/?sort=near"
+    assert client.session["merchants_near"] == [29.58, 106.45]
+
+    html = client.get(response["Location"]).content.decode()
+    assert html.index("磁器口老茶馆") < html.index("解放碑书店") < html.index("没有位置的商户")
+    assert "约 0.1 公里" in html and "约 12.5 公里" in html
+    assert "106.45" not in html  # the location is not written back into the page
+
+
+def test_nearest_first_keeps_the_reader_s_filters(client, db):
+    _merchant_at("磁器口老茶馆", "29.5826", "106.4495", category=MerchantCategory.FOOD)
+    _merchant_at("磁器口药房", "29.5830", "106.4500", category=MerchantCategory.HEALTH)
+    response = client.post(
+        "/merchants/near/", {"latitude": "29.58", "longitude": "106.45", "category": "health"}
+    )
+    assert response["Location"] == "/merchants/?category=health&sort=near"
+    html = client.get(response["Location"]).content.decode()
+    assert "磁器口药房" in html and "磁器口老茶馆" not in html
+    assert '<input type="hidden" name="sort" value="near">' in html
+
+
+def test_a_bad_location_is_refused_with_a_message_and_clearing_forgets_it(client, db):
+    response = client.post("/merchants/near/", {"latitude": "abc", "longitude": "200"}, follow=True)
+    assert "没有取得有效的位置" in response.content.decode()
+    assert "merchants_near" not in client.session
+
+    client.post("/merchants/near/", {"latitude": "29.58", "longitude": "106.45"})
+    client.post("/merchants/near/", {"clear": "1"})
+    assert "merchants_near" not in client.session
+    assert (
+        "约"
+        not in client.get("/merchants/?sort=near")
+        .content.decode()
+        .split("<main", 1)[1]
+        .split("共", 1)[0]
+    )
+    assert client.get("/merchants/near/").status_code == 405
