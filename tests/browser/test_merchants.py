@@ -39,7 +39,7 @@ def test_reader_sorts_merchants_by_distance_from_where_they_are(
     assert "29.58" not in page.url and "sort=near" in page.url
     expect(names.nth(0)).to_have_text("磁器口老茶馆")
     expect(names.nth(1)).to_have_text("解放碑书店")
-    expect(page.locator(".article-list .meta").nth(1)).to_contain_text("公里")
+    expect(page.locator(".article-list > li p.meta").nth(1)).to_contain_text("约 12.5 公里")
 
     page.get_by_role("button", name="取消按距离排序").click()
     expect(page.get_by_role("button", name="按离我远近排序")).to_be_visible()

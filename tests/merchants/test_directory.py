@@ -89,7 +89,7 @@ def test_nearest_first_uses_a_rounded_location_kept_out_of_urls(client, db):
 
     html = client.get(response["Location"]).content.decode()
     assert html.index("磁器口老茶馆") < html.index("解放碑书店") < html.index("没有位置的商户")
-    assert "约 0.1 公里" in html and "约 12.5 公里" in html
+    assert "约 0.3 公里" in html and "约 12.5 公里" in html
     assert "106.45" not in html  # the location is not written back into the page
 
 
