@@ -4,6 +4,7 @@ Personal data travels only in POST bodies and the server-side session, never in 
 """
 
 import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -188,9 +189,21 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "services/track.html", {"form": form})
 
 
-def _tracked_request(request: HttpRequest) -> ServiceRequest | None:
-    pk = request.session.get(TRACKED_SESSION_KEY)
-    return ServiceRequest.objects.filter(pk=pk, anonymised_at__isnull=True).first() if pk else None
+def tracked_request_required(view):
+    """Views of the request the applicant opened with reference and phone: the request is kept
+    in the session, never in the URL; without it they go back to the tracking form."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        pk = request.session.get(TRACKED_SESSION_KEY)
+        service_request = (
+            ServiceRequest.objects.filter(pk=pk, anonymised_at__isnull=True).first() if pk else None
+        )
+        if service_request is None:
+            return redirect("services:track")
+        return view(request, service_request)
+
+    return wrapper
 
 
 def _render_status(request: HttpRequest, service_request: ServiceRequest, **forms) -> HttpResponse:
@@ -209,18 +222,14 @@ def _render_status(request: HttpRequest, service_request: ServiceRequest, **form
 
 
 @never_cache
-def track_status(request: HttpRequest) -> HttpResponse:
-    service_request = _tracked_request(request)
-    if service_request is None:
-        return redirect("services:track")
+@tracked_request_required
+def track_status(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
     return _render_status(request, service_request)
 
 
 @require_POST
-def track_withdraw(request: HttpRequest) -> HttpResponse:
-    service_request = _tracked_request(request)
-    if service_request is None:
-        return redirect("services:track")
+@tracked_request_required
+def track_withdraw(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _render_status(request, service_request, withdraw_form=form)
@@ -238,10 +247,8 @@ def track_withdraw(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def track_documents(request: HttpRequest) -> HttpResponse:
-    service_request = _tracked_request(request)
-    if service_request is None:
-        return redirect("services:track")
+@tracked_request_required
+def track_documents(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
     form = DocumentsForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -261,10 +268,8 @@ def track_documents(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def track_rate(request: HttpRequest) -> HttpResponse:
-    service_request = _tracked_request(request)
-    if service_request is None:
-        return redirect("services:track")
+@tracked_request_required
+def track_rate(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
