@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from taggit.models import Tag
-from wagtail.images import get_image_model
 from wagtail.models import Page
+
+from home.listing import with_image_renditions
 
 from . import models as pages
 
@@ -14,8 +15,7 @@ LISTING_RENDITION = "fill-480x270|format-webp"
 
 
 def _with_listing_media(queryset: QuerySet) -> QuerySet:
-    images = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
-    return queryset.prefetch_related(Prefetch("cover_image", queryset=images))
+    return with_image_renditions(queryset, field="cover_image", rendition=LISTING_RENDITION)
 
 
 def article_listing(*, within: Page, tag: str | None = None, year: int | None = None) -> QuerySet:

@@ -2,13 +2,18 @@
 
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
-from wagtail.images import get_image_model
+from django.db.models import QuerySet
 from wagtail.models import Page
+
+from home.listing import with_image_renditions
 
 from . import models as pages
 
 LISTING_RENDITION = "fill-240x320|format-webp"
+
+
+def _with_photos(queryset: QuerySet) -> QuerySet:
+    return with_image_renditions(queryset, field="photo", rendition=LISTING_RENDITION)
 
 
 def honour_listing(*, within: Page, kind: str | None = None, year: int | None = None) -> QuerySet:
@@ -17,10 +22,7 @@ def honour_listing(*, within: Page, kind: str | None = None, year: int | None = 
         entries = entries.filter(kind=kind)
     if year:
         entries = entries.filter(year=year)
-    photos = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
-    return entries.prefetch_related(Prefetch("photo", queryset=photos)).order_by(
-        "-year", "kind", "person_name"
-    )
+    return _with_photos(entries).order_by("-year", "kind", "person_name")
 
 
 def honour_years(*, within: Page) -> list[int]:
@@ -33,10 +35,5 @@ def group_by_year(entries) -> list[tuple[int, list]]:
 
 
 def honour_highlights(*, limit: int) -> QuerySet:
-    photos = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
-    return (
-        pages.HonourEntryPage.objects.live()
-        .public()
-        .prefetch_related(Prefetch("photo", queryset=photos))
-        .order_by("-year", "-first_published_at")[:limit]
-    )
+    entries = pages.HonourEntryPage.objects.live().public()
+    return _with_photos(entries).order_by("-year", "-first_published_at")[:limit]
