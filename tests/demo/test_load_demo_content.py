@@ -8,7 +8,7 @@ from wagtail.models import Page, Revision
 from education.models import ActivityPage, ArticlePage
 from honours.models import HonourEntryPage
 
-SOURCES = Path(__file__).resolve().parents[3] / "shared" / "content" / "source-articles"
+SOURCES = Path(__file__).resolve().parents[2] / "demo" / "sources"
 
 
 def _load():
@@ -23,9 +23,9 @@ def test_demo_content_is_made_from_the_district_documents(db):
     assert articles.count() >= 12
     assert HonourEntryPage.objects.live().count() >= 12
     assert ActivityPage.objects.live().count() >= 3
-    source_text = "".join(p.read_text(encoding="utf-8") for p in SOURCES.glob("*.txt")).replace(
-        "*", "党"
-    )
+    documents = sorted(SOURCES.glob("*.txt"))
+    assert len(documents) == 5, f"the district's documents belong in {SOURCES}"
+    source_text = "".join(p.read_text(encoding="utf-8") for p in documents).replace("*", "党")
     normalised_source = source_text.replace(",", "，")
     for article in articles:
         paragraphs = [
