@@ -68,3 +68,56 @@ class SiteContact(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("联系方式")
+
+
+class Street(models.Model):
+    """One street (街道) or town (镇) of the district: the one managed list that the service
+    forms, staff scopes and the merchant directory all choose from.
+
+    `code` is stable and never shown: requests and scopes keep pointing at a street when
+    editors correct its name. The position is a reference point for "nearest to this street"
+    and may stay empty.
+    """
+
+    code = models.SlugField(
+        _("代码"), max_length=40, unique=True, help_text=_("英文小写，保存后不要修改。")
+    )
+    district = models.CharField(_("所属区县"), max_length=40)
+    name = models.CharField(_("街道（镇）名称"), max_length=40)
+    latitude = models.DecimalField(
+        _("参考点纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("参考点经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(
+        _("可供选择"),
+        default=True,
+        help_text=_("取消后，新的申请和商户不能再选择它，已有记录不变。"),
+    )
+
+    panels = [
+        FieldPanel("district"),
+        FieldPanel("name"),
+        FieldPanel("code"),
+        MultiFieldPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("参考点")),
+        FieldPanel("sort_order"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        verbose_name = _("街道（镇）")
+        verbose_name_plural = _("街道（镇）名单")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="street_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="street_position_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
