@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .blocks import BodyBlock
 from .forms import PersonalDataCheckedPageForm
 
 
@@ -42,6 +45,8 @@ class HomePage(BasePage):
     subpage_types = [
         "education.EducationIndexPage",
         "honours.HonourRollPage",
+        "home.ContactPage",
+        "home.PrivacyPolicyPage",
     ]
 
     class Meta:
@@ -57,17 +62,142 @@ class HomePage(BasePage):
 
 @register_setting(icon="site")
 class SiteContact(BaseSiteSetting):
-    """Contact details shown in every page footer."""
+    """The site's identity and contact points, per site: every page's title and footer, the
+    喜报's signature and the contact page read them, so nothing names a district in code.
 
+    The record codes a government portal must show are empty until the district has them.
+    """
+
+    site_name = models.CharField(_("网站名称"), max_length=40, default="双拥之家")
+    district_name = models.CharField(
+        _("本区名称"),
+        max_length=40,
+        blank=True,
+        help_text=_("例如：重庆市沙坪坝区。显示在首页标题和页脚。"),
+    )
     organisation = models.CharField(
-        _("主办单位"), max_length=120, default="区退役军人事务局 区人武部"
+        _("主办单位"),
+        max_length=120,
+        blank=True,
+        help_text=_("显示在每页页脚，例如区退役军人事务局、区人武部的全称。"),
+    )
+    certificate_issuer = models.CharField(
+        _("喜报落款单位"),
+        max_length=120,
+        blank=True,
+        help_text=_("印在喜报落款处；留空时使用主办单位。"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("服务电话"), max_length=40, blank=True)
     office_hours = models.CharField(_("办公时间"), max_length=120, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("联系我们页面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("个人信息保护政策页面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website_code = models.CharField(
+        _("网站标识码"), max_length=40, blank=True, help_text=_("已取得时填写，显示在页脚。")
+    )
+    icp_record = models.CharField(
+        _("ICP备案号"), max_length=60, blank=True, help_text=_("例如：渝ICP备……号。")
+    )
+    public_security_record = models.CharField(
+        _("公安机关备案号"), max_length=60, blank=True, help_text=_("例如：渝公网安备……号。")
+    )
+
+    # The footer links both pages on every request: fetched with the setting, in one query.
+    select_related = ["contact_page", "privacy_page"]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("site_name"),
+                    FieldPanel("district_name"),
+                    FieldPanel("organisation"),
+                    FieldPanel("certificate_issuer"),
+                ],
+                heading=_("网站标识"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("address"),
+                    FieldPanel("phone"),
+                    FieldPanel("office_hours"),
+                    FieldPanel("email"),
+                    FieldPanel("contact_page"),
+                    FieldPanel("privacy_page"),
+                ],
+                heading=_("联系方式"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("website_code"),
+                    FieldPanel("icp_record"),
+                    FieldPanel("public_security_record"),
+                ],
+                heading=_("备案信息"),
+            ),
+        ]
+    )
 
     class Meta:
-        verbose_name = _("联系方式")
+        verbose_name = _("网站信息与联系方式")
+
+    @property
+    def issuer(self) -> str:
+        return self.certificate_issuer or self.organisation
+
+
+class ContactPage(BasePage):
+    """联系我们: the contact points from the site settings, then the editors' own text
+    (service stations, directions)."""
+
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("body")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("联系我们页面")
+
+
+class PrivacyPolicyPage(BasePage):
+    """个人信息保护政策: the editors' text, with the retention period read from the settings
+    the anonymisation job uses, so the page can never promise another period than it keeps."""
+
+    body = StreamField(BodyBlock(), verbose_name=_("正文"))
+
+    content_panels = BasePage.content_panels + [FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("body")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("个人信息保护政策页面")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        days = settings.SERVICES_RETENTION_DAYS
+        context["retention_days"] = days
+        context["retention_years"] = round(days / 365, 1) if days >= 365 else None
+        return context
 
 
 class Street(models.Model):
