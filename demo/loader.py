@@ -1,7 +1,10 @@
-"""Builds the demo site from demo/content/*.json, made from the district's own documents.
+"""Builds the demo site from demo/content/*.json, made from the district's documents
+(demo/sources/). The site is 沙坪坝区's (document 003); material from other places is
+filed under 经验交流 with where it comes from.
 
-The documents name no merchants and no families, so the merchant directory and the staff
-queue hold samples marked （示例）.
+The documents carry no dates and name no merchants, families or events to come: articles
+show no date, and activities, merchants, the staff queue, the contact details and the
+pictures are samples marked （示例）.
 
 Every step looks for what it would create first, so loading twice changes nothing.
 """
@@ -28,7 +31,7 @@ from education.models import (
     EducationIndexPage,
     TopicPage,
 )
-from home.models import HomePage, SiteContact
+from home.models import ContactPage, HomePage, PrivacyPolicyPage, SiteContact
 from honours.models import HonourEntryPage, HonourKind, HonourRollPage, MeritClass
 from merchants.models import Merchant, Offer
 from services.actions import Consent, service_request_submit
@@ -38,16 +41,30 @@ from .images import draw_demo_image
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
+# slug, title, summary, the motif of its generated covers (demo/images.py)
 TOPICS = [
-    ("guofang-zhishi", "国防知识", "国防法规、国防动员和后备力量建设的基本知识。"),
-    ("hongse-ziyuan", "红色资源", "红岩精神、革命旧址和红色教育资源。"),
-    ("yingmo-shiji", "英模事迹", "立足岗位、敢打头阵的民兵和退役军人的故事。"),
-    ("shuangyong-dongtai", "双拥动态", "军地双方拥军优属、拥政爱民的最新动态。"),
+    ("shuangyong-dongtai", "双拥动态", "本区拥军优属、拥政爱民的工作动态。", "rings"),
+    ("yingmo-shiji", "英模事迹", "本区最美退役军人、最美拥军人物等先进典型的事迹。", "medal"),
+    ("hongse-ziyuan", "红色资源", "红岩精神等红色资源和国防教育阵地。", "flag"),
+    (
+        "jingyan-jiaoliu",
+        "经验交流",
+        "外地国防动员、党管武装和双拥工作的经验做法，注明出处，供学习参考，不是本区的工作。",
+        "book",
+    ),
 ]
 
 
-def _read(name: str) -> list[dict]:
+def _read(name: str):
     return json.loads((CONTENT_DIR / name).read_text(encoding="utf-8"))
+
+
+def nearest_occurrence(month: int, day: int, *, today: datetime.date) -> datetime.date:
+    """The date with this month and day nearest to today, this year or the next or last: a
+    sample activity lands in its season (八一 in July, a flood drill before the flood season)
+    and the demo has both coming and past activities whenever it is loaded."""
+    candidates = [datetime.date(today.year + offset, month, day) for offset in (-1, 0, 1)]
+    return min(candidates, key=lambda candidate: abs(candidate - today))
 
 
 class DemoLoader:
@@ -61,13 +78,13 @@ class DemoLoader:
         existing = Collection.objects.filter(name="演示内容").first()
         return existing or Collection.get_first_root_node().add_child(name="演示内容")
 
-    def image(self, title: str, seed: str, size=(1200, 675)):
+    def image(self, title: str, seed: str, motif: str):
         Image = get_image_model()
         existing = Image.objects.filter(title=title, collection=self.collection).first()
         if existing:
             return existing
         name = hashlib.sha256(seed.encode()).hexdigest()[:12]
-        picture = ImageFile(io.BytesIO(draw_demo_image(seed, size)), name=f"demo-{name}.png")
+        picture = ImageFile(io.BytesIO(draw_demo_image(seed, motif=motif)), name=f"demo-{name}.png")
         return Image.objects.create(title=title, collection=self.collection, file=picture)
 
     def child(self, parent: Page, model, slug: str, tags=(), **fields):
@@ -90,16 +107,40 @@ class DemoLoader:
         home = HomePage.objects.first()
         if home is None:
             raise RuntimeError("HomePage is missing: run `manage.py migrate` first.")
-        site = Site.objects.get(is_default_site=True)
-        contact = SiteContact.for_site(site)
-        if not contact.phone:
-            contact.address = "区退役军人服务中心（区人武部大楼一楼）"
-            contact.phone = "12345"
-            contact.office_hours = "工作日 9:00—17:00"
-            contact.save()
         return home
 
-    def body(self, blocks: list[dict], slug: str) -> list[dict]:
+    def site_settings(self, home: HomePage) -> None:
+        """The district (document 003) and its contact points; only on a site nobody has
+        set up yet, so an editor's settings are never overwritten. Nothing here comes from the
+        documents but the district's name: the rest is marked as a sample."""
+        site = Site.objects.get(is_default_site=True)
+        contact = SiteContact.for_site(site)
+        if not (contact.district_name or contact.phone):
+            contact.district_name = "重庆市沙坪坝区"
+            contact.organisation = "沙坪坝区退役军人事务局（示例）"
+            contact.certificate_issuer = "沙坪坝区人武部 沙坪坝区退役军人事务局（示例）"
+            contact.address = "沙坪坝区退役军人服务中心（示例地址）"
+            contact.phone = "12345"
+            contact.office_hours = "政务服务便民热线（示例）"
+        pages = _read("pages.json")
+        if contact.contact_page_id is None:
+            contact.contact_page = self.child(
+                home, ContactPage, "contact", **self.info_page(pages["contact"])
+            )
+        if contact.privacy_page_id is None:
+            contact.privacy_page = self.child(
+                home, PrivacyPolicyPage, "privacy", **self.info_page(pages["privacy"])
+            )
+        contact.save()
+
+    def info_page(self, data: dict) -> dict:
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "body": self.body(data["body"], ""),
+        }
+
+    def body(self, blocks: list[dict], slug: str, motif: str = "star") -> list[dict]:
         stream = []
         for number, block in enumerate(blocks):
             kind = block["type"]
@@ -111,8 +152,15 @@ class DemoLoader:
                 value = {"text": block["value"], "attribution": block.get("attribution", "")}
                 stream.append({"type": "quote", "value": value})
             elif kind == "image":
-                image = self.image(block["caption"][:250], f"{slug}-{number}")
-                value = {"image": image.pk, "caption": block["caption"][:200], "alt_text": ""}
+                # The documents' photographs are not here: a generated picture stands in, and
+                # says so, under the caption the document printed.
+                caption = block["caption"].rstrip("。")
+                image = self.image(f"示例配图：{caption}"[:250], f"{slug}-{number}", motif)
+                value = {
+                    "image": image.pk,
+                    "caption": f"{caption}（原文配图说明；此处为示例配图，不是原照片）"[:200],
+                    "alt_text": "示例配图",
+                }
                 stream.append({"type": "image", "value": value})
             elif kind == "table":
                 table = {
@@ -132,27 +180,29 @@ class DemoLoader:
             EducationIndexPage,
             "education",
             title="国防教育",
-            summary="国防知识、红色资源、英模事迹和双拥动态。",
-            intro="<p>学习国防知识，传承红色基因，讲好身边的英模故事。</p>",
+            summary="本区双拥动态、英模事迹、红色资源，以及外地的经验交流。",
+            intro="<p>传承红色基因，讲好身边的英模故事。外地的经验做法放在“经验交流”，注明出处。</p>",
         )
-        topics = {
-            slug: self.child(index, TopicPage, slug, title=title, summary=summary)
-            for slug, title, summary in TOPICS
-        }
+        topics = {}
+        for slug, title, summary, motif in TOPICS:
+            topics[slug] = (self.child(index, TopicPage, slug, title=title, summary=summary), motif)
         for article in _read("articles.json"):
             if ArticlePage.objects.filter(slug=article["slug"]).exists():
                 continue
+            topic, motif = topics[article["topic"]]
             self.child(
-                topics[article["topic"]],
+                topic,
                 ArticlePage,
                 article["slug"],
                 tags=article["tags"],
                 title=article["title"],
                 summary=article["summary"][:300],
-                date=datetime.date.fromisoformat(article["date"]),
+                date=None,  # none of the documents is dated
                 source=article["source"],
-                cover_image=self.image(f"封面：{article['title']}", article["slug"]),
-                body=self.body(article["body"], article["slug"]),
+                byline=article["byline"],
+                exchange_from=article["exchange_from"],
+                cover_image=self.image(f"示例配图：{article['title']}", article["slug"], motif),
+                body=self.body(article["body"], article["slug"], motif),
             )
 
         activities = self.child(
@@ -160,11 +210,11 @@ class DemoLoader:
             ActivityIndexPage,
             "activities",
             title="活动",
-            summary="国防教育月、军事日、八一走访慰问等活动安排。",
+            summary="送喜报、八一走访慰问、国防教育运动月等活动安排（示例）。",
         )
         today = timezone.localdate()
         for activity in _read("activities.json"):
-            day = today + datetime.timedelta(days=activity["start_offset_days"])
+            day = nearest_occurrence(activity["month"], activity["day"], today=today)
             start = timezone.make_aware(
                 datetime.datetime.combine(day, datetime.time.fromisoformat(activity["start_time"]))
             )
@@ -178,9 +228,7 @@ class DemoLoader:
                 end_at=start + datetime.timedelta(hours=activity["duration_hours"]),
                 place=activity["place"],
                 organiser=activity["organiser"],
-                body=[
-                    {"type": "paragraph", "value": f"<p>{escape(p)}</p>"} for p in activity["body"]
-                ],
+                body=self.body(activity["body"], activity["slug"]),
             )
 
     def honours(self, home: HomePage) -> None:
@@ -189,13 +237,14 @@ class DemoLoader:
             HonourRollPage,
             "honours",
             title="光荣榜",
-            summary="立功受奖、最美退役军人、最美拥军人物、优秀民兵和双拥模范。",
-            intro="<p>崇尚英雄、尊崇军人。按年度和类别浏览光荣榜。</p>",
+            summary="本区立功受奖、最美退役军人、最美拥军人物和全国双拥模范城。",
+            intro="<p>崇尚英雄、尊崇军人。按年度和类别浏览光荣榜；材料没有写明年度的，列在“年度未注明”。</p>",
         )
         for entry in _read("honours.json"):
             kind = HonourKind(entry["kind"])
             merit = MeritClass(entry["merit_class"]) if entry["merit_class"] else None
-            consent = entry["photo_consent"]
+            awarded_on = entry["awarded_on"]
+            # No photographs: the documents have none that the people agreed to publish.
             self.child(
                 roll,
                 HonourEntryPage,
@@ -205,14 +254,12 @@ class DemoLoader:
                 kind=kind,
                 merit_class=merit or "",
                 year=entry["year"],
+                awarded_on=datetime.date.fromisoformat(awarded_on) if awarded_on else None,
                 person_name=entry["person"],
+                is_collective=entry["collective"],
+                honour_title=entry["honour_title"],
                 unit=entry["unit"],
                 citation=entry["citation"],
-                photo=self.image(f"光荣榜照片：{entry['person']}", entry["slug"], (600, 800))
-                if consent
-                else None,
-                photo_consent=consent,
-                photo_consent_record="本人书面同意公开照片（演示数据）" if consent else "",
             )
 
     def merchants(self) -> None:
@@ -254,6 +301,7 @@ class DemoLoader:
     def run(self) -> int:
         self.collection = self._collection()
         home = self.home()
+        self.site_settings(home)
         self.education(home)
         self.honours(home)
         self.merchants()

@@ -72,8 +72,29 @@ class ArticlePageTag(TaggedItemBase):
 
 
 class ArticlePage(BasePage):
-    date = models.DateField(_("发布日期"), default=timezone.localdate)
+    date = models.DateField(
+        _("发布日期"),
+        null=True,
+        blank=True,
+        default=timezone.localdate,
+        help_text=_("原文没有写明日期时留空，页面上就不显示日期"),
+    )
     source = models.CharField(_("来源"), max_length=120, blank=True)
+    byline = models.CharField(
+        _("署名"),
+        max_length=120,
+        blank=True,
+        help_text=_("按原文填写作者和摄影，例如：文/记者 晏艳辉 图/区人武部供图"),
+    )
+    exchange_from = models.CharField(
+        _("经验交流：材料所在地区"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "转载外地材料时填写，例如“重庆市渝中区”；原文没有写明地区时填“原文未注明地区”。"
+            "填写后，文章标为“经验交流”，不会当作本区的工作展示。"
+        ),
+    )
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("封面图片"),
@@ -87,6 +108,7 @@ class ArticlePage(BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldRowPanel([FieldPanel("date"), FieldPanel("source")]),
+        FieldRowPanel([FieldPanel("byline"), FieldPanel("exchange_from")]),
         FieldPanel("cover_image"),
         FieldPanel("body"),
         FieldPanel("tags"),
@@ -94,6 +116,8 @@ class ArticlePage(BasePage):
     search_fields = BasePage.search_fields + [
         index.SearchField("body"),
         index.SearchField("source"),
+        index.SearchField("byline"),
+        index.SearchField("exchange_from"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("date"),
     ]

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page
 
@@ -12,6 +12,8 @@ from . import models as pages
 
 # The rendition the listing templates ask for; prefetched so images cost no query per row.
 LISTING_RENDITION = "fill-480x270|format-webp"
+# Articles whose source gives no date come after dated ones, newest first among themselves.
+NEWEST_FIRST = (F("date").desc(nulls_last=True), "-pk")
 
 
 def _with_listing_media(queryset: QuerySet) -> QuerySet:
@@ -25,7 +27,7 @@ def article_listing(*, within: Page, tag: str | None = None, year: int | None = 
     if year:
         articles = articles.filter(date__year=year)
     articles = _with_listing_media(articles).prefetch_related("tags")
-    return articles.order_by("-date", "-pk")
+    return articles.order_by(*NEWEST_FIRST)
 
 
 def article_tags(*, within: Page) -> QuerySet:
@@ -47,11 +49,15 @@ def related_articles(*, article, limit: int) -> list:
     others = pages.ArticlePage.objects.live().public().exclude(pk=article.pk)
     tag_ids = [tag.pk for tag in article.tags.all()]
     related = list(
-        _with_listing_media(others.filter(tags__in=tag_ids).distinct()).order_by("-date")[:limit]
+        _with_listing_media(others.filter(tags__in=tag_ids).distinct()).order_by(*NEWEST_FIRST)[
+            :limit
+        ]
     )
     if len(related) < limit:
         siblings = others.sibling_of(article).exclude(pk__in=[a.pk for a in related])
-        related += list(_with_listing_media(siblings).order_by("-date")[: limit - len(related)])
+        related += list(
+            _with_listing_media(siblings).order_by(*NEWEST_FIRST)[: limit - len(related)]
+        )
     return related
 
 

@@ -222,3 +222,26 @@ def test_education_index_lists_topics_and_latest_articles(client, education_inde
     ArticlePageFactory(parent=topic, title="国防教育进校园")
     html = client.get(education_index.url).content.decode()
     assert "国防知识" in html and "国防教育进校园" in html
+
+
+def test_an_undated_article_shows_no_date_and_lists_after_dated_ones(client, topic):
+    ArticlePageFactory(parent=topic, title="有日期的文章", date=datetime.date(2025, 9, 20))
+    undated = ArticlePageFactory(
+        parent=topic, title="原文没有日期的文章", date=None, byline="文/记者 晏艳辉"
+    )
+    listing = client.get(topic.url).content.decode()
+    assert listing.index("有日期的文章") < listing.index("原文没有日期的文章")
+    html = client.get(undated.url).content.decode().split("<article", 1)[1].split("</article>")[0]
+    assert "<time" not in html and "文/记者 晏艳辉" in html
+    # The year filter offers only years some article has.
+    assert '<option value="2025"' in listing and "None" not in listing
+
+
+def test_material_from_elsewhere_is_labelled_wherever_it_is_listed(client, topic):
+    article = ArticlePageFactory(parent=topic, title="铸盾强武谱新篇", exchange_from="重庆市渝中区")
+    listing = client.get(topic.url).content.decode()
+    assert "经验交流</span> 重庆市渝中区" in listing
+    html = client.get(article.url).content.decode()
+    assert "经验交流：本文是重庆市渝中区的材料，转载供学习参考，介绍的不是本区的工作。" in html
+    home = client.get("/").content.decode()
+    assert "经验交流</span> 重庆市渝中区" in home
