@@ -14,6 +14,7 @@ command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v javac >/dev/null || need+=(default-jdk-headless)  # javac builds the node control wrapper
 command -v mvn >/dev/null || need+=(maven)
+command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the accessibility tests
 if ((${#need[@]})); then
   log "Installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -25,6 +26,14 @@ fi
 log "Installing Python packages"
 make --no-print-directory install-test
 BIN="$ROOT/.venv/bin"
+
+# --- axe-core, from the npm registry, pinned -------------------------------------------
+AXE_VERSION=4.14.1
+AXE_DIR="$ROOT/.cache/npm"
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$AXE_DIR/node_modules/axe-core/package.json"; then
+  log "Installing axe-core $AXE_VERSION"
+  npm install --prefix "$AXE_DIR" --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION"
+fi
 
 # --- PostgreSQL -------------------------------------------------------------------------
 # It listens on a Unix socket in its own temporary folder and on no TCP port, so there is no

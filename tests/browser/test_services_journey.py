@@ -23,7 +23,8 @@ def _private_root(settings, tmp_path):
     settings.SERVICES_PRIVATE_ROOT = tmp_path / "private"
 
 
-def apply_for_childcare(page, proof):
+def apply_for_childcare(page, proof, inspect=lambda label: None):
+    """Applies through the public form; `inspect` is called on the check page."""
     today = timezone.localdate()
     page.goto("/services/")
     page.get_by_role("link", name="了解并申请军娃托管").click()
@@ -42,6 +43,7 @@ def apply_for_childcare(page, proof):
 
     expect(page.get_by_role("heading", name="核对申请信息")).to_be_visible()
     expect(page.get_by_text("张小军")).to_be_visible()
+    inspect("核对申请信息")
     page.get_by_label("证明材料").set_input_files(str(proof))
     page.get_by_label(re.compile("我已阅读上面的个人信息处理说明")).check()
     page.get_by_label(re.compile("我是申请所涉子女的父母或其他监护人")).check()
