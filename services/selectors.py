@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, QuerySet
+from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -138,6 +138,32 @@ def closed_requests_due_for_anonymisation(
 
 def access_log_entries() -> QuerySet[PersonalDataAccessLog]:
     return PersonalDataAccessLog.objects.select_related("user", "service_request")
+
+
+def service_request_summary(*, user: User, now: datetime.datetime) -> dict:
+    """What needs doing, per type, in the requests this user may see: new (not yet accepted),
+    overdue and awaiting documents from the family. One query, whatever the numbers."""
+    open_ = ~Q(status__in=CLOSED_STATUSES)
+    counts = {
+        row["request_type"]: row
+        for row in service_requests_visible_to(user=user)
+        .values("request_type")
+        .annotate(
+            new=Count("pk", filter=Q(status=Status.SUBMITTED)),
+            overdue=Count("pk", filter=open_ & Q(due_at__lt=now)),
+            needs_info=Count("pk", filter=Q(status=Status.NEEDS_INFO)),
+            open=Count("pk", filter=open_),
+        )
+        .order_by()
+    }
+    empty = {"new": 0, "overdue": 0, "needs_info": 0, "open": 0}
+    rows = [
+        {"request_type": request_type, "label": request_type.label, **empty}
+        | {key: counts.get(request_type, {}).get(key, 0) for key in empty}
+        for request_type in RequestType
+    ]
+    totals = {key: sum(row[key] for row in rows) for key in empty}
+    return {"rows": rows, "totals": totals}
 
 
 def dashboard_figures(*, user: User, now: datetime.datetime) -> dict:

@@ -1,15 +1,18 @@
 """The staff side in the Wagtail admin: a 军属服务 menu with the queue, entry for a family,
 the dashboard, the audit log (supervisors) and staff scopes (those who manage users)."""
 
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
 from .models import StaffScope
 from .permissions import handles_service_requests, is_supervisor
+from .selectors import service_request_summary
 
 admin_urlpatterns = [
     path("", admin_views.QueueView.as_view(), name="queue"),
@@ -105,3 +108,25 @@ def register_services_menu():
         ]
     )
     return SubmenuMenuItem(_("军属服务"), menu, icon_name="group", name="services", order=250)
+
+
+class ServiceRequestsPanel(Component):
+    """The admin home's summary of the requests a member of staff may see: new, overdue,
+    awaiting documents, per type, each linking to the filtered queue."""
+
+    name = "service_requests"
+    order = 50  # above Wagtail's own panels: the families' requests come first
+    template_name = "services/admin/home_panel.html"
+
+    def __init__(self, summary: dict):
+        self.summary = summary
+
+    def get_context_data(self, parent_context=None):
+        return {**self.summary, "queue_url": reverse("services_admin:queue")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_service_requests_panel(request, panels):
+    if handles_service_requests(request.user):
+        summary = service_request_summary(user=request.user, now=timezone.now())
+        panels.append(ServiceRequestsPanel(summary))
