@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_SETTINGS_MODULE=siteconf.settings.dev
 
-.PHONY: run test install install-test lint
+.PHONY: run test install install-test lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ test:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Rebuild the compiled admin translations after editing locale/zh_Hans/LC_MESSAGES/django.po.
+messages:
+	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po

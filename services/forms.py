@@ -261,7 +261,11 @@ class TransitionForm(VersionForm):
 
 
 class AssignForm(VersionForm):
-    assignee = forms.ModelChoiceField(label=_("经办人"), queryset=get_user_model().objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("经办人"),
+        queryset=get_user_model().objects.none(),
+        empty_label=_("请选择经办人"),
+    )
 
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)

@@ -85,3 +85,9 @@ def test_the_panel_costs_the_same_queries_for_few_or_many_requests(client, super
     few = queries()
     _requests(10, request_type=RequestType.EMPLOYMENT, district=District.SHAPINGBA)
     assert queries() == few
+
+
+def test_the_assignee_choice_says_what_to_do(client, scoped_staff, service_request):
+    client.force_login(scoped_staff)
+    html = client.get(reverse("services_admin:detail", args=[service_request.pk])).content.decode()
+    assert "请选择经办人" in html and "---------" not in html
