@@ -16,20 +16,20 @@ def test_reader_goes_from_home_to_an_article_in_large_text_mode(page, demo_site)
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="国防教育").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("国防教育")
-    page.get_by_role("link", name="英模事迹").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("英模事迹")
+    page.get_by_role("link", name="双拥动态").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("双拥动态")
 
-    # Filter by a year that has articles, then open the first one.
-    year_select = page.get_by_label("年份")
-    year = year_select.locator("option").nth(1).get_attribute("value")
-    year_select.select_option(year)
+    # Filter by a tag that has articles, then open the first one.
+    tag_select = page.get_by_role("combobox", name="标签")
+    tag = tag_select.locator("option").nth(1).get_attribute("value")
+    tag_select.select_option(tag)
     page.get_by_role("button", name="筛选").click()
-    expect(page).to_have_url(re.compile(f"year={year}"))
+    expect(page.locator("#filter-tag")).to_have_value(tag)
     first_article = page.locator(".article-list h2 a").first
     title = first_article.inner_text()
     first_article.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(page.locator("article time")).to_contain_text(f"{year}年")
+    expect(page.locator("article .tags")).to_contain_text(tag)
 
     # Large-text mode: switched on with the keyboard, kept on the next page.
     normal_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
