@@ -21,7 +21,7 @@ def test_the_search_box_suggests_and_works_with_the_keyboard(page, demo_site):
     expect(listbox).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
     first = listbox.get_by_role("option").first
-    expect(first).to_contain_text("全民国防教育月主题活动")
+    expect(first).to_contain_text("国防教育运动月主题活动（示例）")
 
     page.keyboard.press("ArrowDown")
     expect(first).to_have_attribute("aria-selected", "true")
@@ -30,14 +30,14 @@ def test_the_search_box_suggests_and_works_with_the_keyboard(page, demo_site):
     expect(listbox).to_be_hidden()
 
     # Enter without a highlighted suggestion searches.
-    box.fill("民兵")
+    box.fill("拥军")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/search/\?q=%E6%B0%91%E5%85%B5"))
-    expect(page.get_by_role("main").get_by_role("status")).to_contain_text("“民兵”找到")
+    expect(page).to_have_url(re.compile(r"/search/\?q=%E6%8B%A5%E5%86%9B"))
+    expect(page.get_by_role("main").get_by_role("status")).to_contain_text("“拥军”找到")
     facets = page.get_by_role("navigation", name="按类型筛选")
     facets.get_by_role("link", name=re.compile("^光荣榜")).click()
     expect(page.locator(".search-results .search-type").first).to_have_text("光荣榜")
-    expect(page.locator(".search-results mark").first).to_have_text("民兵")
+    expect(page.locator(".search-results mark").first).to_have_text("拥军")
 
     # A suggestion chosen with the keyboard opens its page.
     box = page.get_by_role("combobox", name="搜索全站")
@@ -46,4 +46,4 @@ def test_the_search_box_suggests_and_works_with_the_keyboard(page, demo_site):
     expect(page.get_by_role("option").first).to_be_visible()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("全民国防教育月主题活动")
+    expect(page.get_by_role("heading", level=1)).to_have_text("国防教育运动月主题活动（示例）")
