@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .forms import PersonalDataCheckedPageForm
+from .publishing import refuse_unmasked_publication
 
 
 class BasePage(Page):
@@ -25,6 +26,11 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # Every way a page goes live ends here; see home/publishing.py.
+        refuse_unmasked_publication(self, update_fields=kwargs.get("update_fields"))
+        return super().save(*args, **kwargs)
 
 
 class HomePage(BasePage):

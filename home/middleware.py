@@ -1,0 +1,36 @@
+"""Middleware the whole site shares."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from wagtail.admin.modal_workflow import render_modal_workflow
+
+from .publishing import PublishRefused
+
+
+class PublishRefusedMiddleware:
+    """A publication the personal-data check refused, from an admin view that does not
+    expect it (a workflow approval, a copy with publish), becomes a message on the page's
+    editor instead of a server error. Those views write in a transaction, so nothing of the
+    refused action is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, PublishRefused):
+            return None
+        messages.error(request, exception.messages[0])
+        if exception.page_id:
+            url = reverse("wagtailadmin_pages:edit", args=(exception.page_id,))
+        else:  # a copy that was never saved: back to the form that asked for it
+            url = request.get_full_path()
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            # Wagtail's modal dialogs (workflow actions) follow a redirect given this way.
+            return render_modal_workflow(
+                request, None, json_data={"step": "success", "redirect": url}
+            )
+        return HttpResponseRedirect(url)
