@@ -249,6 +249,7 @@ class RequestDetailView(ServicesAdminView):
                 service_request, masked=frozenset() if reveal else PERSONAL_FIELDS
             ),
             reveal=reveal,
+            masked=not reveal,
             can_reveal=can_see_personal_data(self.request.user),
             attachments=service_request.attachments.all(),
             events=service_request.events.select_related("actor"),
