@@ -184,6 +184,8 @@ LOGGING = {
         # The engine clients log every request at INFO.
         "opensearch": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
+        # pypdf warns about every flaw of a family's scanned PDF; a refusal says enough.
+        "pypdf": {"level": "ERROR"},
     },
 }
 
