@@ -1,13 +1,16 @@
 from django.db import transaction
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .login_lockout import UNLOCK_PERMISSION, LoginLockoutsView
 from .models import Street
 from .publishing import PUBLISH_REFUSED_LOG_ACTION, PublishRefused
 
@@ -73,3 +76,20 @@ def register_publish_refused_log_action(actions):
             return gettext(
                 "定时发布被拒绝：页面含有未遮挡的个人信息（%(found)s），请修改后重新发布。"
             ) % {"found": "、".join(log_entry.data.get("findings", []))}
+
+
+@hooks.register("register_admin_urls")
+def register_login_lockout_urls():
+    return [path("login-lockouts/", LoginLockoutsView.as_view(), name="home_login_lockouts")]
+
+
+class LoginLockoutsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(UNLOCK_PERMISSION)
+
+
+@hooks.register("register_settings_menu_item")
+def register_login_lockouts_menu_item():
+    return LoginLockoutsMenuItem(
+        _("登录锁定"), reverse("home_login_lockouts"), icon_name="lock", order=900
+    )

@@ -19,10 +19,11 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+
+from home.clients import client_address
 
 from .models import ServiceRequest
 from .privacy import phone_matches
@@ -44,24 +45,13 @@ class TrackOutcome:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """Who is asking, for the rate limit: REMOTE_ADDR, or behind a reverse proxy the header
-    it sets (SERVICES_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP).
-
-    That header must come from a proxy that overwrites it: a client can send any header, and
-    would otherwise dodge the limit, or pin its failures on someone else. From an
-    X-Forwarded-For list only the last address counts, the one the proxy itself added.
-    IPv6 clients are counted by their /64 network, which one household can rotate through.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    header = settings.SERVICES_CLIENT_IP_HEADER
-    candidate = request.META.get(header, "").split(",")[-1].strip() if header else remote
-    try:
-        address = ipaddress.ip_address(candidate)
-    except ValueError:
-        return remote
-    if address.version == 6:
+    """The client the limits count, from home.clients (read the warning there about proxy
+    headers). IPv6 clients are counted by their /64 network, which one household can rotate
+    through."""
+    address = client_address(request)
+    if ":" in address:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    return address
 
 
 def _key(kind: str, value: str) -> str:

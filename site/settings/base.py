@@ -4,6 +4,7 @@ DEBUG is off and every secret or service address comes from the environment; dev
 test.py relax only what they must.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,7 +89,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "home.middleware.PublishRefusedMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin login: django-axes counts failures by account and by client address separately;
+# five wrong passwords lock that account, or that address, for 15 minutes (a Chinese page
+# says so). Administrators unlock under 设置 → 登录锁定, or `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "home.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "home.clients.client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "siteconf.urls"
 WSGI_APPLICATION = "siteconf.wsgi.application"
@@ -186,6 +205,8 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         # pypdf warns about every flaw of a family's scanned PDF; a refusal says enough.
         "pypdf": {"level": "ERROR"},
+        # One line per failed login, with the account name; the lock-outs are in the admin.
+        "axes": {"level": "WARNING"},
     },
 }
 
