@@ -1,5 +1,6 @@
 """Middleware the whole site shares."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -34,3 +35,36 @@ class PublishRefusedMiddleware:
                 request, None, json_data={"step": "success", "redirect": url}
             )
         return HttpResponseRedirect(url)
+
+
+def _header(policy: dict[str, list[str]]) -> str:
+    return "; ".join(" ".join([directive, *sources]) for directive, sources in policy.items())
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response.
+
+    Public pages get CONTENT_SECURITY_POLICY: scripts only from the site's own files, so an
+    injected <script> or onclick= never runs. The Wagtail admin (ADMIN_URL_PREFIX) gets
+    ADMIN_CONTENT_SECURITY_POLICY, which must allow inline scripts: Wagtail 8's own templates
+    still write some (date pickers, inline panels, search promotions). A response that set
+    its own policy keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.public = _header(settings.CONTENT_SECURITY_POLICY)
+        self.admin = _header(settings.ADMIN_CONTENT_SECURITY_POLICY)
+        self.permissions = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        in_admin = request.path.startswith(settings.ADMIN_URL_PREFIX)
+        response.headers.setdefault(
+            "Content-Security-Policy", self.admin if in_admin else self.public
+        )
+        response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response

@@ -79,6 +79,7 @@ WAGTAILSEARCH_HITS_MAX_AGE = 30
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -217,6 +218,50 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (home.middleware.SecurityHeadersMiddleware). Public pages run
+# scripts from the site's own files only: no inline script or event handler anywhere.
+# Inline style attributes remain in some templates, so styles allow them (no script runs
+# from a style). Videos embedded by editors come from whichever https provider they chose.
+# production.py adds the media bucket's origin to img-src and media-src.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "media-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", "https:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# The Wagtail admin: Wagtail 8 writes inline scripts of its own (date pickers, inline
+# panels), so script-src allows them there; scripts still come from this site only.
+ADMIN_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+}
+# Browser features no page uses are switched off; the merchant directory asks for the
+# reader's position, from this site only.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "midi": [],
+    "display-capture": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "xr-spatial-tracking": [],
+}
 
 # --- Service requests (services/) -------------------------------------------------------
 # Proof documents from families: outside MEDIA_ROOT, served only by a permission-checked view.
