@@ -1,25 +1,19 @@
-import json
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.fields import StreamValue
 
-from .personal_data import find_unmasked_personal_data
+from .publishing import texts_findings, value_texts
 
 # Buttons of Wagtail's page editor that make a page public or send it towards publication.
 PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
 
 
-def _field_text(value) -> str:
-    if isinstance(value, StreamValue):
-        return json.dumps(value.stream_block.get_prep_value(value), ensure_ascii=False)
-    return value if isinstance(value, str) else ""
-
-
 class PersonalDataCheckedPageForm(WagtailAdminPageForm):
     """Refuses to publish (or submit for approval) a page that shows an unmasked ID or mobile number.
 
+    The same check as the one every publication runs (home/publishing.py), here field by
+    field, so the editor sees where the number is and keeps what they typed.
     Drafts may still be saved, so an editor loses nothing while fixing the text; but not while
     the page is in moderation, because approving it publishes the latest draft.
     """
@@ -34,7 +28,7 @@ class PersonalDataCheckedPageForm(WagtailAdminPageForm):
         if not self._towards_publication():
             return cleaned_data
         for name, value in list(cleaned_data.items()):
-            findings = find_unmasked_personal_data(_field_text(value))
+            findings = texts_findings(value_texts(value))
             if findings:
                 # Body errors go to the top of the form: the StreamField widget shows only
                 # errors that belong to one of its blocks.

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from .blocks import BodyBlock
 from .forms import PersonalDataCheckedPageForm
+from .publishing import refuse_unmasked_publication
 
 
 class BasePage(Page):
@@ -28,6 +29,11 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # Every way a page goes live ends here; see home/publishing.py.
+        refuse_unmasked_publication(self, update_fields=kwargs.get("update_fields"))
+        return super().save(*args, **kwargs)
 
 
 class HomePage(BasePage):

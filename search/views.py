@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
@@ -8,6 +9,10 @@ from django.views.decorators.http import require_GET
 from . import engine, stats
 from .chinese import MAX_QUERY_LENGTH
 from .sources import PUBLIC_TYPES
+
+# Control characters carry no meaning in a query, and PostgreSQL refuses NUL in the
+# search statistics (a server error, found by tests/security).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 # Sections to offer when nothing is found.
 BROWSE_LINKS = (
@@ -20,7 +25,7 @@ BROWSE_LINKS = (
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()[:MAX_QUERY_LENGTH]
     type_key = request.GET.get("type", "")
     outcome = engine.site_search(query=query, type_key=type_key, page=request.GET.get("page", 1))
     first_page = outcome.page.number == 1 and not type_key
@@ -48,7 +53,7 @@ def search(request):
 def suggest(request):
     """Autocomplete for the search box: JSON, plain text only (the page builds the list
     with textContent)."""
-    query = request.GET.get("q", "").strip()
+    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()
     suggestions = engine.suggest(query=query)
     return JsonResponse(
         {

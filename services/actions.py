@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .attachments import MAX_ATTACHMENTS, CheckedFile, check_attachment
+from .attachments import MAX_ATTACHMENTS, CheckedFile, check_attachment, check_total_pixels
 from .models import (
     APPLICANT_FIELDS,
     CLOSED_STATUSES,
@@ -82,6 +82,10 @@ def check_attachments(
         raise ValidationError(
             {"attachments": _("最多上传 %(count)d 个文件。") % {"count": MAX_ATTACHMENTS}}
         )
+    try:
+        check_total_pixels(files)
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.messages}) from None
     checked, errors = [], []
     for uploaded in files:
         try:

@@ -249,6 +249,7 @@ class RequestDetailView(ServicesAdminView):
                 service_request, masked=frozenset() if reveal else PERSONAL_FIELDS
             ),
             reveal=reveal,
+            masked=not reveal,
             can_reveal=can_see_personal_data(self.request.user),
             attachments=service_request.attachments.all(),
             events=service_request.events.select_related("actor"),
@@ -297,12 +298,14 @@ class ExportView(ServicesAdminView):
         filter_form = QueueFilterForm(request.GET or None)
         requests = list(service_request_queue(user=request.user, **filter_form.filters()))
         masked = not can_see_personal_data(request.user)
+        headers, rows = export_table(requests, masked=masked)
+        response = self.writers[self.file_format](headers, rows)
+        # Only once the file exists: an export that failed showed nobody anything.
         if not masked:
             personal_data_access_record(
                 user=request.user, service_requests=requests, field_group=FieldGroup.EXPORT
             )
-        headers, rows = export_table(requests, masked=masked)
-        return self.writers[self.file_format](headers, rows)
+        return response
 
 
 class DashboardView(ServicesAdminView):

@@ -1,7 +1,12 @@
-"""Staff exports of a queue as CSV or XLSX, personal data masked unless the user may see it."""
+"""Staff exports of a queue as CSV or XLSX, personal data masked unless the user may see it.
+
+Every cell goes through export_cell(), so whatever is stored (control characters from an
+old form, formula-like text, very long values) makes a file that opens, never an error.
+"""
 
 import csv
 import io
+import re
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -13,11 +18,27 @@ from .models import ANSWER_FIELDS, ServiceRequest
 from .privacy import PERSONAL_FIELDS, display_value
 
 # A spreadsheet runs cells starting with these as formulas: applicants' text must stay text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# What no spreadsheet cell may hold (XML forbids the C0 controls but tab, line feed and
+# carriage return; lone surrogates cannot be encoded), and the invisible characters that
+# reorder or hide text (bidirectional overrides, zero-width spaces).
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+# Excel's limit for one cell; longer text makes it "repair" the file and drop data.
+MAX_CELL_CHARACTERS = 32_767
+TRUNCATED = "…（已截断）"
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+def export_cell(value: str) -> str:
+    """One cell's text, safe to open in any spreadsheet program."""
+    value = UNSAFE_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    if len(value) > MAX_CELL_CHARACTERS:
+        value = value[: MAX_CELL_CHARACTERS - len(TRUNCATED)] + TRUNCATED
+    return value
 
 
 def _datetime(value) -> str:
@@ -57,7 +78,7 @@ def export_table(
                 _("是") if request.is_overdue else _("否"),
                 (assignee.get_full_name() or assignee.get_username()) if assignee else "",
                 *(
-                    _cell(display_value(request, name, masked=masked and name in PERSONAL_FIELDS))
+                    display_value(request, name, masked=masked and name in PERSONAL_FIELDS)
                     for name in ANSWER_FIELDS
                 ),
                 rating.get_score_display() if rating else "",
@@ -76,7 +97,7 @@ def csv_response(headers: list[str], rows: list[list[str]]) -> HttpResponse:
     response.write("\ufeff")  # so Excel opens the Chinese text as UTF-8
     writer = csv.writer(response)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([export_cell(value) for value in row] for row in rows)
     return response
 
 
@@ -86,7 +107,7 @@ def xlsx_response(headers: list[str], rows: list[list[str]]) -> HttpResponse:
     sheet.title = _("军属服务申请")
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append([export_cell(value) for value in row])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -2,11 +2,17 @@
 
 import hmac
 
+from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from home.personal_data import mask_id_number, mask_mobile_number, normalise_mobile_number
+from home.personal_data import (
+    mask_id_number,
+    mask_mobile_number,
+    mask_numbers_in_text,
+    normalise_mobile_number,
+)
 
 from .models import APPLICANT_FIELDS, ServiceRequest
 
@@ -45,7 +51,18 @@ MASKS = {
     # The year only: a birth date narrows a child down.
     "child_birth_date": lambda born: _("%(year)d 年") % {"year": born.year},
 }
-PERSONAL_FIELDS = frozenset(MASKS)
+# Whatever a family (or staff on their behalf) may type freely can hold a phone or identity
+# number (工作单位, 技能, 可到岗时间 …): shown masked, every number in it hidden.
+FREE_TEXT_FIELDS = frozenset(
+    field.name
+    for field in ServiceRequest._meta.concrete_fields
+    if isinstance(field, models.CharField | models.TextField)
+    and field.editable
+    and not field.choices
+    and field.name not in MASKS
+)
+# Masked unless the user may see personal data.
+PERSONAL_FIELDS = frozenset(MASKS) | FREE_TEXT_FIELDS
 
 
 def display_value(service_request: ServiceRequest, name: str, *, masked: bool) -> str:
@@ -59,7 +76,7 @@ def display_value(service_request: ServiceRequest, name: str, *, masked: bool) -
         return str(getattr(service_request, f"get_{name}_display")())
     if hasattr(value, "isoformat"):
         return date_format(value, "Y-m-d")
-    return str(value)
+    return mask_numbers_in_text(str(value)) if masked else str(value)
 
 
 def request_summary(

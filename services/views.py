@@ -36,20 +36,15 @@ from .forms import (
 from .models import TIME_LIMIT_DAYS, RequestType, ServiceRequest, Status
 from .privacy import request_summary
 from .selectors import next_statuses, public_timeline
-from .tracking import service_request_track
+from .tracking import client_ip, service_request_track
 
 SUBMITTED_SESSION_KEY = "services:submitted"
 TRACKED_SESSION_KEY = "services:tracked"
-NOT_FOUND_MESSAGE = _("未找到与该受理编号和手机号匹配的申请，或尝试次数过多，请稍后再试。")
+NOT_FOUND_MESSAGE = _("未找到与该受理编号和手机号匹配的申请，请核对后再试。")
+WAIT_MESSAGE = _("尝试次数过多。为保护申请人的信息，请 %(minutes)d 分钟后再试。")
 CHANGED_MESSAGE = _("申请状态刚刚有了更新，请查看最新状态后再操作。")
 # The applicant's printed copy masks what identifies them to anyone who finds the paper.
 PRINT_MASKED = frozenset({"applicant_phone", "id_number"})
-
-
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the header a trusted reverse proxy sets (SERVICES_CLIENT_IP_HEADER):
-    behind a proxy every visitor would otherwise share one rate limit."""
-    return request.META.get(settings.SERVICES_CLIENT_IP_HEADER or "REMOTE_ADDR", "")
 
 
 def _draft_key(request_type: RequestType) -> str:
@@ -177,14 +172,19 @@ def done(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service_request = service_request_track(
+        outcome = service_request_track(
             reference=form.cleaned_data["reference"],
             phone=form.cleaned_data["phone"],
             client_ip=client_ip(request),
         )
-        if service_request is not None:
-            request.session[TRACKED_SESSION_KEY] = service_request.pk
+        if outcome.service_request is not None:
+            request.session[TRACKED_SESSION_KEY] = outcome.service_request.pk
             return redirect("services:track_status")
+        if outcome.wait_seconds:
+            form.add_error(None, WAIT_MESSAGE % {"minutes": outcome.wait_minutes})
+            response = render(request, "services/track.html", {"form": form}, status=429)
+            response["Retry-After"] = str(outcome.wait_seconds)
+            return response
         form.add_error(None, NOT_FOUND_MESSAGE)
     return render(request, "services/track.html", {"form": form})
 

@@ -4,6 +4,7 @@ DEBUG is off and every secret or service address comes from the environment; dev
 test.py relax only what they must.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +79,7 @@ WAGTAILSEARCH_HITS_MAX_AGE = 30
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,7 +89,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "home.middleware.PublishRefusedMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin login: django-axes counts failures by account and by client address separately;
+# five wrong passwords lock that account, or that address, for 15 minutes (a Chinese page
+# says so). Administrators unlock under 设置 → 登录锁定, or `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "home.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "home.clients.client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "siteconf.urls"
 WSGI_APPLICATION = "siteconf.wsgi.application"
@@ -183,6 +204,10 @@ LOGGING = {
         # The engine clients log every request at INFO.
         "opensearch": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
+        # pypdf warns about every flaw of a family's scanned PDF; a refusal says enough.
+        "pypdf": {"level": "ERROR"},
+        # One line per failed login, with the account name; the lock-outs are in the admin.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -193,6 +218,50 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (home.middleware.SecurityHeadersMiddleware). Public pages run
+# scripts from the site's own files only: no inline script or event handler anywhere.
+# Inline style attributes remain in some templates, so styles allow them (no script runs
+# from a style). Videos embedded by editors come from whichever https provider they chose.
+# production.py adds the media bucket's origin to img-src and media-src.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "media-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", "https:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# The Wagtail admin: Wagtail 8 writes inline scripts of its own (date pickers, inline
+# panels), so script-src allows them there; scripts still come from this site only.
+ADMIN_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+}
+# Browser features no page uses are switched off; the merchant directory asks for the
+# reader's position, from this site only.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "midi": [],
+    "display-capture": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "xr-spatial-tracking": [],
+}
 
 # --- Service requests (services/) -------------------------------------------------------
 # Proof documents from families: outside MEDIA_ROOT, served only by a permission-checked view.

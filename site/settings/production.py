@@ -47,6 +47,21 @@ if os.environ.get("S3_BUCKET_NAME"):
         },
     }
 
+    # Images and documents are then served from the bucket's origin: the policies allow it.
+    MEDIA_ORIGIN = (
+        f"https://{os.environ['S3_CUSTOM_DOMAIN']}"
+        if os.environ.get("S3_CUSTOM_DOMAIN")
+        else os.environ.get("S3_ENDPOINT_URL", "")
+    )
+    for policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):  # noqa: F405
+        for directive in ("img-src", "media-src"):
+            policy[directive] = (
+                [*policy[directive], MEDIA_ORIGIN] if MEDIA_ORIGIN else policy[directive]
+            )
+
+# Browsers fetch anything still addressed over http:// over https:// instead.
+CONTENT_SECURITY_POLICY = {**CONTENT_SECURITY_POLICY, "upgrade-insecure-requests": []}  # noqa: F405
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -6,6 +6,8 @@ import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 
 def image_bytes(image_format: str = "PNG", size=(40, 30), mode: str = "RGB") -> bytes:
@@ -22,9 +24,53 @@ def jpeg_upload(name: str = "户口簿.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, image_bytes("JPEG"), content_type="image/jpeg")
 
 
-def pdf_upload(name: str = "证明.pdf") -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+def pdf_bytes(change=None) -> bytes:
+    """A real one-page PDF, made by pypdf; `change(writer)` may add to it first."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if change:
+        change(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_upload(name: str = "证明.pdf", content: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content or pdf_bytes(), content_type="application/pdf")
+
+
+def _on_open(action_type: str, **entries: str):
+    """An /OpenAction of the given type: what a viewer runs as the file opens."""
+
+    def change(writer: PdfWriter) -> None:
+        action = DictionaryObject({NameObject("/S"): NameObject(action_type)})
+        action.update({NameObject(f"/{k}"): TextStringObject(v) for k, v in entries.items()})
+        writer.root_object[NameObject("/OpenAction")] = writer._add_object(action)
+
+    return change
+
+
+# The PDFs a form must refuse, by what they carry.
+HOSTILE_PDFS = {
+    "javascript": lambda: pdf_bytes(_on_open("/JavaScript", JS="app.alert('x');")),
+    "launch-action": lambda: pdf_bytes(_on_open("/Launch", F="cmd.exe")),
+    "embedded-file": lambda: pdf_bytes(lambda w: w.add_attachment("payload.exe", b"MZ")),
+    "encrypted": lambda: pdf_bytes(lambda writer: writer.encrypt("secret")),
+    "html-after-header": lambda: b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n",
+    "html-appended": lambda: pdf_bytes() + b"\n<script>alert(1)</script>\n",
+}
+
+
+def photo_with_gps_upload(name: str = "现场照片.jpg") -> SimpleUploadedFile:
+    """A JPEG as a phone makes it: EXIF with the camera's make and a GPS position."""
+    image = Image.new("RGB", (64, 48), "white")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 6  # Orientation: turn 90° to show it upright
+    exif.get_ifd(0x8825).update({1: "N", 2: (29.0, 33.0, 36.0), 3: "E", 4: (106.0, 27.0, 0.0)})
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, comment=b"taken at home")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def disguised_png_upload() -> SimpleUploadedFile:

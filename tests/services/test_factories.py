@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 
 from services.factories import ServiceRequestFactory, StaffScopeFactory
 from services.models import RequestType, Status
@@ -14,5 +15,8 @@ def test_requests_of_every_type_are_made_as_real_submissions(db, request_type):
 
 def test_staff_can_log_in_to_the_admin(client, db):
     staff = StaffScopeFactory().user
-    assert client.login(username=staff.username, password="correct horse battery staple")
+    # The login throttle (django-axes) needs the request a real login has.
+    assert client.login(
+        request=HttpRequest(), username=staff.username, password="correct horse battery staple"
+    )
     assert staff.has_perm("wagtailadmin.access_admin")
