@@ -31,11 +31,17 @@ from education.models import (
     EducationIndexPage,
     TopicPage,
 )
-from home.models import ContactPage, HomePage, PrivacyPolicyPage, SiteContact
+from home.models import ContactPage, HomePage, PrivacyPolicyPage, SiteContact, Street
 from honours.models import HonourEntryPage, HonourKind, HonourRollPage, MeritClass
 from merchants.models import Merchant, Offer
 from services.actions import Consent, service_request_submit
-from services.models import RequestType, ServiceRequest
+from services.models import (
+    RequestType,
+    ServiceGuidePage,
+    ServiceIndexPage,
+    ServicePoint,
+    ServiceRequest,
+)
 
 from .images import draw_demo_image
 
@@ -55,7 +61,10 @@ TOPICS = [
 ]
 
 
-def _read(name: str):
+GUIDE_SOURCE = "引自《中国退役军人》期刊对话区委书记"
+
+
+def _read(name: str) -> list[dict]:
     return json.loads((CONTENT_DIR / name).read_text(encoding="utf-8"))
 
 
@@ -276,6 +285,28 @@ class DemoLoader:
             self.created += 1
             self.log(f"  + {Merchant._meta.verbose_name}：{merchant.name}")
 
+    def services(self, home: HomePage) -> None:
+        """The services index and one guide per type, quoting document 003, and the service
+        points: the 托管站 document 003 names, and samples marked （示例）."""
+        content = json.loads((CONTENT_DIR / "service_guides.json").read_text(encoding="utf-8"))
+        index = self.child(home, ServiceIndexPage, "services", **content["index"])
+        for guide in content["guides"]:
+            if ServiceGuidePage.objects.filter(request_type=guide["request_type"]).exists():
+                continue
+            fields = {key: value for key, value in guide.items() if key not in ("slug", "quote")}
+            quote = f"<p>“{escape(guide['quote'])}”（{escape(GUIDE_SOURCE)}）</p>"
+            fields["body"] = quote + fields["body"]
+            self.child(index, ServiceGuidePage, guide["slug"], **fields)
+        for data in _read("service_points.json"):
+            if ServicePoint.objects.filter(name=data["name"]).exists():
+                continue
+            street = Street.objects.filter(code=data.pop("street")).first()
+            point = ServicePoint(street=street, **data)
+            point.full_clean()
+            point.save()
+            self.created += 1
+            self.log(f"  + {ServicePoint._meta.verbose_name}：{point.name}")
+
     def service_requests(self) -> None:
         """A few requests in the staff queue, with made-up people marked （示例）."""
         today = timezone.localdate()
@@ -285,6 +316,7 @@ class DemoLoader:
             if ServiceRequest.objects.filter(submission_key=key).exists():
                 continue
             answers = dict(data["answers"])
+            answers["district"] = Street.objects.get(code=answers["district"])
             for name, days in data["days_from_today"].items():
                 answers[name] = today + datetime.timedelta(days=days)
             service_request = service_request_submit(
@@ -292,6 +324,7 @@ class DemoLoader:
                 answers=answers,
                 consent=Consent(sensitive=True, guardian=True),
                 files=[],
+                later=data["later"],
                 submission_key=key,
             )
             self.created += 1
@@ -305,5 +338,6 @@ class DemoLoader:
         self.education(home)
         self.honours(home)
         self.merchants()
+        self.services(home)
         self.service_requests()
         return self.created

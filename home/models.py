@@ -53,6 +53,7 @@ class HomePage(BasePage):
         "honours.HonourRollPage",
         "home.ContactPage",
         "home.PrivacyPolicyPage",
+        "services.ServiceIndexPage",
     ]
 
     class Meta:
@@ -206,6 +207,12 @@ class PrivacyPolicyPage(BasePage):
         return context
 
 
+class StreetQuerySet(models.QuerySet):
+    def active(self):
+        """The streets new requests, scopes and merchants may choose."""
+        return self.filter(is_active=True)
+
+
 class Street(models.Model):
     """One street (街道) or town (镇) of the district: the one managed list that the service
     forms, staff scopes and the merchant directory all choose from.
@@ -232,6 +239,8 @@ class Street(models.Model):
         default=True,
         help_text=_("取消后，新的申请和商户不能再选择它，已有记录不变。"),
     )
+
+    objects = StreetQuerySet.as_manager()
 
     panels = [
         FieldPanel("district"),

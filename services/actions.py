@@ -27,9 +27,9 @@ from .models import (
     DETAIL_FIELDS,
     FOLLOW_UP_AT_OR_BELOW,
     NOTE_REQUIRED_FOR,
-    TIME_LIMIT_DAYS,
     Attachment,
     ConsentChannel,
+    DocumentKind,
     EventKind,
     FieldGroup,
     InternalNote,
@@ -43,7 +43,8 @@ from .models import (
 )
 from .notifications import after_commit, notify_applicant, notify_staff
 from .privacy import phone_digest
-from .selectors import eligible_assignees, next_statuses
+from .rules import RULES, documents_needed
+from .selectors import eligible_assignees, missing_documents, next_statuses
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,11 @@ def new_reference(*, now: datetime.datetime) -> str:
     return f"SY{timezone.localtime(now).year}-{chunk}"
 
 
+def document_field(kind: str) -> str:
+    """The form field of a document's upload slot."""
+    return f"document_{kind}"
+
+
 def check_attachments(
     files: Sequence[UploadedFile], *, required: bool = False
 ) -> list[CheckedFile]:
@@ -97,17 +103,33 @@ def check_attachments(
     return checked
 
 
+def check_documents(documents: Mapping[str, UploadedFile]) -> dict[str, CheckedFile]:
+    """One file per document slot, each judged like any attachment; errors by slot."""
+    checked, errors = {}, {}
+    for kind, uploaded in documents.items():
+        try:
+            checked[kind] = check_attachment(uploaded)
+        except ValidationError as error:
+            errors[document_field(kind)] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
 def _store_attachments(
     *,
     service_request: ServiceRequest,
     files: Iterable[CheckedFile],
     uploaded_by: AbstractBaseUser | None,
+    documents: Mapping[str, CheckedFile] | None = None,
 ) -> list[Attachment]:
+    typed = [(DocumentKind(kind), checked) for kind, checked in (documents or {}).items()]
     stored = []
     try:
-        for checked in files:
+        for kind, checked in [*typed, *((DocumentKind.OTHER, checked) for checked in files)]:
             attachment = Attachment(
                 service_request=service_request,
+                kind=kind,
                 original_name=checked.original_name,
                 content_type=checked.content_type,
                 size=checked.size,
@@ -131,11 +153,17 @@ def service_request_submit(
     files: Sequence[UploadedFile],
     submission_key: uuid.UUID,
     entered_by: AbstractBaseUser | None = None,
+    documents: Mapping[str, UploadedFile] | None = None,
+    later: Iterable[str] = (),
 ) -> ServiceRequest:
     """Stores a new request with its first history row and attachments, or refuses all of it.
 
-    Idempotent: the same submission_key (a double click, a reload) returns the request it
-    made the first time.
+    `documents` holds one file per document slot (DocumentKind value → file); every document
+    the type needs (services.rules) must be there or named in `later`: the family sends it
+    from the tracking page, and staff see it is missing. `files` are further attachments.
+
+    Idempotent: the same submission_key (a double click, a reload, two taps that reach two
+    web processes at once) returns the request it made the first time.
     """
     existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
     if existing is not None:
@@ -150,7 +178,7 @@ def service_request_submit(
         request_type=request_type,
         submission_key=submission_key,
         submitted_at=now,
-        due_at=now + datetime.timedelta(days=TIME_LIMIT_DAYS[request_type]),
+        due_at=now + datetime.timedelta(days=RULES[request_type].time_limit_days.value),
         sensitive_consent_at=now,
         consent_channel=consent.channel,
         consent_note=consent.note,
@@ -158,10 +186,21 @@ def service_request_submit(
     )
     errors = {name: [message] for name, message in service_request.missing_answers().items()}
     checked_files: list[CheckedFile] = []
+    checked_documents: dict[str, CheckedFile] = {}
     try:
         checked_files = check_attachments(files)
     except ValidationError as error:
         errors.update(error.message_dict)
+    try:
+        checked_documents = check_documents(documents or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    later = set(later)
+    for rule in documents_needed(service_request):
+        if rule.kind not in checked_documents and rule.kind not in later:
+            errors.setdefault(document_field(rule.kind), []).append(
+                _("请上传“%(document)s”，或勾选“稍后补交”。") % {"document": rule.kind.label}
+            )
     if not consent.sensitive:
         errors["sensitive_consent"] = [_("请阅读个人信息处理说明，并勾选同意后再提交。")]
     if service_request.needs_guardian_consent and not consent.guardian:
@@ -171,7 +210,9 @@ def service_request_submit(
     service_request.guardian_consent_at = now if consent.guardian else None
     service_request.reference = new_reference(now=now)
     try:
-        service_request.full_clean(exclude=["phone_digest"])
+        # Uniqueness is the database's to judge: a check here would race a twin submission
+        # and tell the family its own key "already exists"; the insert below settles it.
+        service_request.full_clean(exclude=["phone_digest"], validate_unique=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -192,7 +233,10 @@ def service_request_submit(
                     created_at=now,
                 )
                 _store_attachments(
-                    service_request=service_request, files=checked_files, uploaded_by=entered_by
+                    service_request=service_request,
+                    files=checked_files,
+                    documents=checked_documents,
+                    uploaded_by=entered_by,
                 )
             break
         except IntegrityError:
@@ -210,7 +254,7 @@ def service_request_submit(
         "Service request %s submitted (%s, %d attachments, entered by staff: %s)",
         service_request.reference,
         request_type,
-        len(checked_files),
+        len(checked_files) + len(checked_documents),
         entered_by is not None,
     )
     after_commit(notify_applicant, request_id=service_request.pk)
@@ -319,24 +363,45 @@ def service_request_withdraw(
 
 
 def service_request_add_documents(
-    *, service_request: ServiceRequest, files: Sequence[UploadedFile], expected_version: int
+    *,
+    service_request: ServiceRequest,
+    files: Sequence[UploadedFile],
+    expected_version: int,
+    documents: Mapping[str, UploadedFile] | None = None,
 ) -> ServiceRequestEvent:
-    """The applicant sends what staff asked for; the request goes back to where it was."""
-    if service_request.status != Status.NEEDS_INFO:
+    """The applicant sends what is missing: documents marked "later" (the request keeps its
+    status), or what staff asked for (the request goes back to where it was)."""
+    documents = documents or {}
+    missing = {rule.kind for rule in missing_documents(service_request=service_request)}
+    asked = service_request.status == Status.NEEDS_INFO
+    if service_request.is_closed or not (asked or missing):
         raise ValidationError(_("该申请目前不需要补充材料。"), code="not_needed")
-    checked = check_attachments(files, required=True)
-    to_status = next_statuses(service_request=service_request)[0]
+    if unexpected := set(documents) - missing:
+        raise ValueError(f"Documents not missing: {sorted(unexpected)}")
+    checked_documents = check_documents(documents)
+    checked = check_attachments(files, required=not checked_documents)
+    count = len(checked) + len(checked_documents)
+    if asked:
+        to_status, kind = next_statuses(service_request=service_request)[0], EventKind.STATUS
+    else:
+        to_status, kind = service_request.status, EventKind.DOCUMENTS
     with transaction.atomic():
         event = _record_change(
             service_request=service_request,
             expected_version=expected_version,
             actor=None,
-            note=_("申请人补充了 %(count)d 份材料。") % {"count": len(checked)},
-            kind=EventKind.STATUS,
+            note=_("申请人补充了 %(count)d 份材料。") % {"count": count},
+            kind=kind,
             to_status=to_status,
         )
-        _store_attachments(service_request=service_request, files=checked, uploaded_by=None)
-    after_commit(notify_applicant, request_id=service_request.pk)
+        _store_attachments(
+            service_request=service_request,
+            files=checked,
+            documents=checked_documents,
+            uploaded_by=None,
+        )
+    if asked:
+        after_commit(notify_applicant, request_id=service_request.pk)
     after_commit(notify_staff, request_id=service_request.pk)
     return event
 
@@ -424,6 +489,9 @@ def service_request_anonymise(*, service_request: ServiceRequest) -> None:
             member_unit="",
             child_name="",
             child_birth_date=None,
+            child_id_number="",
+            bank_name="",
+            bank_account="",
             wanted_school="",
             care_station="",
             skills="",

@@ -37,14 +37,16 @@ from .forms import (
     TransitionForm,
     add_action_errors,
 )
-from .models import CHILD_REQUEST_TYPES, District, FieldGroup, RequestType, Status
+from .models import CHILD_REQUEST_TYPES, FieldGroup, RequestType, Status
 from .permissions import can_see_personal_data, handles_service_requests, is_supervisor
 from .privacy import PERSONAL_FIELDS, mask_name, request_summary
+from .rules import RULES
 from .selectors import (
     access_log_entries,
     dashboard_figures,
     districts_handled_by,
     eligible_assignees,
+    missing_documents,
     next_statuses,
     service_request_queue,
     service_requests_visible_to,
@@ -100,7 +102,12 @@ class QueueView(ServicesAdminView):
         filter_form = QueueFilterForm(request.GET or None)
         page = paginate(request, service_request_queue(user=request.user, **filter_form.filters()))
         rows = [
-            (item, mask_name(item.applicant_name), mask_mobile_number(item.applicant_phone))
+            (
+                item,
+                mask_name(item.applicant_name),
+                mask_mobile_number(item.applicant_phone),
+                len(missing_documents(service_request=item)),
+            )
             for item in page
         ]
         query = request.GET.copy()
@@ -133,7 +140,7 @@ class RequestDetailView(ServicesAdminView):
         self.object = None
 
     def get_object(self):
-        queryset = self.visible_requests().select_related("assignee", "entered_by")
+        queryset = self.visible_requests().select_related("assignee", "entered_by", "district")
         self.object = get_object_or_404(queryset, pk=self.kwargs["pk"])
         return self.object
 
@@ -252,6 +259,8 @@ class RequestDetailView(ServicesAdminView):
             masked=not reveal,
             can_reveal=can_see_personal_data(self.request.user),
             attachments=service_request.attachments.all(),
+            missing=missing_documents(service_request=service_request),
+            staff_steps=RULES[RequestType(service_request.request_type)].staff_steps.value,
             events=service_request.events.select_related("actor"),
             notes=service_request.internal_notes.select_related("author"),
             rating=getattr(service_request, "rating", None),
@@ -339,7 +348,7 @@ class EnterChooseView(ServicesAdminView):
         request_types = [
             request_type
             for request_type in RequestType
-            if districts_handled_by(user=request.user, request_type=request_type)
+            if districts_handled_by(user=request.user, request_type=request_type).exists()
         ]
         return self.render_to_response(self.get_context_data(request_types=request_types))
 
@@ -357,20 +366,19 @@ class EnterRequestView(ServicesAdminView):
         except ValueError:
             raise Http404 from None
         districts = districts_handled_by(user=self.request.user, request_type=request_type)
-        if not districts:
+        if not districts.exists():
             raise PermissionDenied
         return request_type, districts
 
     def forms(self, data=None, files=None):
         request_type, districts = self.get_request_type()
         application = ApplicationForm(data, request_type=request_type)
-        application.fields["district"].choices = [("", "---------")] + [
-            (district, District(district).label) for district in districts
-        ]
+        application.fields["district"].queryset = districts
         entry = StaffEntryForm(
             data,
             files,
             ask_guardian_consent=request_type in CHILD_REQUEST_TYPES,
+            documents=RULES[request_type].documents,
             initial={"submission_token": uuid.uuid4()},
         )
         return request_type, application, entry
@@ -389,6 +397,10 @@ class EnterRequestView(ServicesAdminView):
                     answers=application.answers(),
                     consent=entry.consent(),
                     files=entry.cleaned_data["attachments"],
+                    documents={
+                        kind: checked.file for kind, checked in entry.checked_documents().items()
+                    },
+                    later=entry.later(),
                     submission_key=entry.cleaned_data["submission_token"],
                     entered_by=request.user,
                 )

@@ -1,46 +1,127 @@
 """Forms collect input and show errors; the rules themselves live in the models and actions."""
 
+from collections.abc import Mapping, Sequence
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .actions import Consent
-from .attachments import ACCEPTED_TYPES, limits_description
+from home.models import Street
+from home.text import clean_typed_text, normalise_number
+
+from .actions import Consent, document_field
+from .attachments import ACCEPTED_TYPES, CheckedFile, check_attachment, limits_description
 from .models import (
     ANSWER_FIELDS,
     APPLICANT_FIELDS,
-    CHILD_REQUEST_TYPES,
     DETAIL_FIELDS,
     REQUIRED_FIELDS,
     ConsentChannel,
-    District,
     RequestType,
     Satisfaction,
     ServiceRequest,
     Status,
 )
-from .selectors import UNASSIGNED
+from .rules import DocumentRule
+from .selectors import UNASSIGNED, childcare_station_names
 
 ATTACHMENT_LIMITS = lazy(limits_description, str)()
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ACCEPT = ",".join(f".{extension}" for extension in ACCEPTED_TYPES)
+# Numbers typed with spaces between groups are longer than the number: let the browser take
+# them, the form normalises and then counts.
+NUMBER_SLACK = 8
+
+
+def chinese_messages(field: forms.Field) -> None:
+    """Messages that say which field and what to do, in place of Django's generic ones."""
+    label = str(field.label).replace("%", "%%")
+    if isinstance(field, forms.BooleanField):
+        required = _("请勾选“%(label)s”。")
+    elif hasattr(field, "choices"):
+        required = _("请选择“%(label)s”。")
+    else:
+        required = _("请填写“%(label)s”。")
+    field.error_messages["required"] = required % {"label": label}
+    field.error_messages["max_length"] = _(
+        "“%(label)s”最多 %%(limit_value)d 个字，现在是 %%(show_value)d 个字，请删减。"
+    ) % {"label": label}
+    field.error_messages["invalid_choice"] = _("请从列表中选择“%(label)s”。") % {"label": label}
+    if isinstance(field, forms.DateField):
+        field.error_messages["invalid"] = _("请按“年-月-日”填写“%(label)s”，例如 2026-09-01。") % {
+            "label": label
+        }
+    if isinstance(field, forms.EmailField):
+        field.error_messages["invalid"] = _("请输入正确的电子邮箱，例如 name@example.com。")
 
 
 class ChineseLabels:
-    """Labels without a trailing colon, and required-field messages that name the field."""
+    """The boundary of every services form: labels without a trailing colon, messages in
+    Chinese that name the field, text cleaned of invisible characters before it is judged
+    (home.text), and the error summary's list."""
+
+    # Fields whose label is a sentence: the summary shows their message alone.
+    summary_message_only: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.BooleanField):
-                template = _("请勾选“%(label)s”。")
-            elif hasattr(field, "choices"):
-                template = _("请选择“%(label)s”。")
-            else:
-                template = _("请填写“%(label)s”。")
-            field.error_messages["required"] = template % {"label": field.label}
+            chinese_messages(field)
+        if self.is_bound:
+            self.data = self._cleaned_text(self.data)
+
+    def _cleaned_text(self, data):
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(field, forms.ChoiceField)
+                and key in data
+            ):
+                multiline = isinstance(field.widget, forms.Textarea)
+                values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                cleaned = [clean_typed_text(str(value), multiline=multiline) for value in values]
+                if hasattr(data, "setlist"):
+                    data.setlist(key, cleaned)
+                else:
+                    data[key] = cleaned[-1]
+        return data
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(link, text) per error, in the order of the form, for the error summary."""
+        items = [("", str(error)) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                bound = self[name]
+                anchor = bound.auto_id
+                if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                    anchor = f"{anchor}_0"
+                label = str(field.label)
+                if isinstance(field.widget, forms.HiddenInput):
+                    items.append(("", str(_("页面已过期，请刷新后重试。"))))
+                elif name in self.summary_message_only or label in str(error):
+                    items.append((f"#{anchor}", str(error)))
+                else:
+                    items.append((f"#{anchor}", f"{label}：{error}"))
+        return items
+
+
+class NumberField(forms.CharField):
+    """Phone, ID and account numbers: full-width digits, spaces and dashes are normalised."""
+
+    def to_python(self, value):
+        return normalise_number(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.max_length is not None:
+            attrs["maxlength"] = str(self.max_length + NUMBER_SLACK)
+        attrs.update(inputmode="numeric", autocomplete="off", spellcheck="false")
+        return attrs
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -51,8 +132,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; each is judged by services.attachments when submitted."""
 
     def __init__(self, **kwargs):
-        accept = ",".join(f".{extension}" for extension in ACCEPTED_TYPES)
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -60,25 +140,42 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
+class CheckedFileField(forms.FileField):
+    """One proof document; judged by content (services.attachments) as soon as it arrives."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        return check_attachment(uploaded) if uploaded else None
+
+
 class ApplicationForm(ChineseLabels, forms.ModelForm):
     """What the family tells us for one request type: applicant, service member, details."""
 
     required_css_class = "required"
+    summary_message_only = ("declares_unemployed",)
 
     class Meta:
         model = ServiceRequest
         fields = ANSWER_FIELDS
+        field_classes = {
+            "applicant_phone": NumberField,
+            "id_number": NumberField,
+            "child_id_number": NumberField,
+            "bank_account": NumberField,
+        }
         widgets = {
             "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "applicant_phone": forms.TextInput(
                 attrs={"type": "tel", "autocomplete": "tel-national", "inputmode": "tel"}
             ),
-            "id_number": forms.TextInput(
-                attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 18}
-            ),
             "receipt_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "relationship": forms.RadioSelect(attrs={"class": "choices"}),
             "member_status": forms.RadioSelect(attrs={"class": "choices"}),
+            "enrolment_kind": forms.RadioSelect(attrs={"class": "choices"}),
             "member_unit": forms.TextInput(attrs={"autocomplete": "off"}),
             "child_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "child_birth_date": DATE_WIDGET,
@@ -97,15 +194,43 @@ class ApplicationForm(ChineseLabels, forms.ModelForm):
                 del self.fields[name]
         for name in REQUIRED_FIELDS[request_type]:
             self.fields[name].required = True
-        for name in ("relationship", "member_status"):
-            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+            chinese_messages(self.fields[name])
+        # The phone's own widget keeps type=tel; a number field's defaults would replace it.
+        self.fields["applicant_phone"].widget.attrs.update(
+            inputmode="tel", autocomplete="tel-national"
+        )
+        # Streets by their stable code in the form, and only those still offered.
+        self.fields["district"].queryset = Street.objects.active()
+        self.fields["district"].to_field_name = "code"
+        for name in ("relationship", "member_status", "enrolment_kind"):
+            if name in self.fields:
+                self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        if "care_station" in self.fields:
+            self.fields["care_station"] = forms.ChoiceField(
+                label=self.fields["care_station"].label,
+                help_text=self.fields["care_station"].help_text,
+                required=False,
+                choices=[("", _("由工作人员就近安排"))]
+                + [(name, name) for name in childcare_station_names()],
+            )
+            chinese_messages(self.fields["care_station"])
         for field in self.fields.values():
             # Django's "---------" means nothing to a reader; say what to do instead.
-            if isinstance(field.widget, forms.Select) and field.choices and not field.choices[0][0]:
-                field.choices = [("", _("请选择")), *field.choices[1:]]
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _("请选择")
+            elif (
+                isinstance(field.widget, forms.Select) and field.choices and not field.choices[0][0]
+            ):
+                if field.choices[0][1] == "---------":
+                    field.choices = [("", _("请选择")), *field.choices[1:]]
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
-        details = _("子女信息") if self.request_type in CHILD_REQUEST_TYPES else _("求职信息")
+        details = {
+            RequestType.CHILDCARE: _("子女信息"),
+            RequestType.ENROLMENT: _("子女信息"),
+            RequestType.EMPLOYMENT: _("求职信息"),
+            RequestType.ALLOWANCE: _("补助金收款账户"),
+        }[self.request_type]
         groups = [
             (
                 _("申请人"),
@@ -128,15 +253,18 @@ class ApplicationForm(ChineseLabels, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.fields}
 
     def raw_answers(self) -> dict[str, str]:
-        """What was typed, as text, to keep in the session draft."""
+        """What was typed (cleaned of invisible characters), as text, for the session."""
         return {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
 
 
 class ConfirmForm(ChineseLabels, forms.Form):
-    """The last step: proof documents and consent. Whether consent suffices is the action's call."""
+    """The last step: one slot per proof document (or "later"), further files, and consent.
+    Whether the documents and consent suffice is the action's call."""
+
+    summary_message_only = ("sensitive_consent", "guardian_consent")
 
     attachments = MultipleFileField(
-        label=_("证明材料"), required=False, help_text=ATTACHMENT_LIMITS
+        label=_("其他材料（选填）"), required=False, help_text=ATTACHMENT_LIMITS
     )
     sensitive_consent = forms.BooleanField(
         label=_(
@@ -151,16 +279,67 @@ class ConfirmForm(ChineseLabels, forms.Form):
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, ask_guardian_consent: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        ask_guardian_consent: bool,
+        documents: Sequence[DocumentRule] = (),
+        kept: Mapping[str, str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if not ask_guardian_consent:
             del self.fields["guardian_consent"]
+        self.documents = list(documents)
+        self.kept = kept or {}
+        self.summary_message_only = (
+            *self.summary_message_only,
+            *(later_field(rule.kind) for rule in self.documents),
+        )
+        for rule in self.documents:
+            name = document_field(rule.kind)
+            self.fields[name] = CheckedFileField(
+                label=rule.kind.label, required=False, help_text=rule.purpose
+            )
+            self.fields[later_field(rule.kind)] = forms.BooleanField(
+                label=_("稍后补交：提交后在“查询办理进度”页面上传"), required=False
+            )
+            chinese_messages(self.fields[name])
+
+    def document_slots(self) -> list[dict]:
+        """What the check page shows per document: its upload, "later", and any kept file."""
+        return [
+            {
+                "rule": rule,
+                "field": self[document_field(rule.kind)],
+                "later": self[later_field(rule.kind)],
+                "kept": self.kept.get(rule.kind, ""),
+            }
+            for rule in self.documents
+        ]
+
+    def checked_documents(self) -> dict[str, CheckedFile]:
+        """The slots' files that passed, even when something else on the page did not."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            rule.kind: cleaned[document_field(rule.kind)]
+            for rule in self.documents
+            if cleaned.get(document_field(rule.kind))
+        }
+
+    def later(self) -> list[str]:
+        cleaned = getattr(self, "cleaned_data", {})
+        return [rule.kind for rule in self.documents if cleaned.get(later_field(rule.kind))]
 
     def consent(self) -> Consent:
         return Consent(
             sensitive=self.cleaned_data["sensitive_consent"],
             guardian=self.cleaned_data.get("guardian_consent", False),
         )
+
+
+def later_field(kind: str) -> str:
+    return f"{document_field(kind)}_later"
 
 
 class StaffEntryForm(ConfirmForm):
@@ -227,9 +406,35 @@ class WithdrawForm(VersionForm):
 
 
 class DocumentsForm(VersionForm):
+    """From the tracking page: the documents marked "later", one slot each, and what staff
+    asked for."""
+
     attachments = MultipleFileField(
-        label=_("补充材料"), required=False, help_text=ATTACHMENT_LIMITS
+        label=_("其他补充材料"), required=False, help_text=ATTACHMENT_LIMITS
     )
+
+    def __init__(self, *args, documents: Sequence[DocumentRule] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = list(documents)
+        for rule in self.documents:
+            name = document_field(rule.kind)
+            self.fields[name] = forms.FileField(
+                label=rule.kind.label,
+                required=False,
+                help_text=rule.purpose,
+                widget=forms.FileInput(attrs={"accept": ACCEPT}),
+            )
+            chinese_messages(self.fields[name])
+
+    def document_fields(self) -> list[forms.BoundField]:
+        return [self[document_field(rule.kind)] for rule in self.documents]
+
+    def documents_chosen(self) -> dict[str, object]:
+        return {
+            rule.kind: self.cleaned_data[document_field(rule.kind)]
+            for rule in self.documents
+            if self.cleaned_data.get(document_field(rule.kind))
+        }
 
 
 class RatingForm(ChineseLabels, forms.Form):
@@ -273,7 +478,7 @@ class AssignForm(VersionForm):
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class NoteForm(forms.Form):
+class NoteForm(ChineseLabels, forms.Form):
     text = forms.CharField(
         label=_("内部备注"),
         max_length=2000,
@@ -289,8 +494,12 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部"))] + Status.choices
     )
-    district = forms.ChoiceField(
-        label=_("街道"), required=False, choices=[("", _("全部"))] + District.choices
+    district = forms.ModelChoiceField(
+        label=_("街道"),
+        required=False,
+        queryset=Street.objects.all(),
+        to_field_name="code",
+        empty_label=_("全部"),
     )
     assignee = forms.ChoiceField(label=_("经办人"), required=False)
     overdue = forms.BooleanField(label=_("只看超期"), required=False)

@@ -14,13 +14,51 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
 
+from home.models import BasePage, Street
 from home.personal_data import is_valid_id_number, is_valid_mobile_number, normalise_mobile_number
+from home.text import invisible_characters, normalise_number
 
 from .attachments import PrivateStorage, attachment_upload_to
+from .choices import (
+    FIRST_GRADES,
+    GRADE_STAGES,
+    ConsentChannel,
+    DocumentKind,
+    Education,
+    EnrolmentKind,
+    Grade,
+    MemberStatus,
+    Relationship,
+    RequestType,
+    ServicePointKind,
+    Stage,
+)
+from .rules import RULES, rule_errors, years_between
+
+__all__ = [  # the choices are part of the models' vocabulary; callers import them from here
+    "FIRST_GRADES",
+    "GRADE_STAGES",
+    "ConsentChannel",
+    "DocumentKind",
+    "Education",
+    "EnrolmentKind",
+    "Grade",
+    "MemberStatus",
+    "Relationship",
+    "RequestType",
+    "ServicePointKind",
+    "Stage",
+    "years_between",
+]
 
 # Anything that looks like the start of an HTML tag or comment.
 MARKUP_PATTERN = re.compile(r"<[/!?a-zA-Z]")
+# A birth date before this is a typing mistake (an ID number's year included).
+EARLIEST_BIRTH_YEAR = 1900
 
 
 def validate_no_markup(value: str) -> None:
@@ -30,25 +68,51 @@ def validate_no_markup(value: str) -> None:
         )
 
 
+def validate_no_invisible_characters(value: str) -> None:
+    """Forms strip these (home.text.clean_typed_text); anything else that writes is refused."""
+    if found := invisible_characters(value):
+        raise ValidationError(
+            _("含有看不见的控制字符（%(chars)s），请删除后重新输入。"),
+            code="invisible_characters",
+            params={"chars": "、".join(found[:5])},
+        )
+
+
 def validate_mobile_number(value: str) -> None:
-    if not is_valid_mobile_number(value):
+    if not is_valid_mobile_number(normalise_number(value)):
         raise ValidationError(
             _("请输入正确的 11 位手机号码，例如 13812345678。"), code="invalid_mobile"
         )
 
 
+def id_number_birth_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
 def validate_id_number(value: str) -> None:
+    value = normalise_number(value)
     if not is_valid_id_number(value):
         raise ValidationError(
             _("身份证号码不正确：请核对 18 位号码，特别是最后一位校验码（可能是数字或 X）。"),
             code="invalid_id_number",
         )
+    born = id_number_birth_date(value)
+    if not EARLIEST_BIRTH_YEAR <= born.year or born > timezone.localdate():
+        raise ValidationError(
+            _("身份证号码中的出生日期（%(born)s）不正确，请核对。"),
+            code="invalid_id_number",
+            params={"born": born.isoformat()},
+        )
 
 
-class RequestType(models.TextChoices):
-    CHILDCARE = "childcare", _("军娃托管")
-    ENROLMENT = "enrolment", _("军人子女入学优待")
-    EMPLOYMENT = "employment", _("随军家属及退役军人就业")
+def validate_bank_account(value: str) -> None:
+    if not re.fullmatch(r"\d{12,19}", normalise_number(value)):
+        raise ValidationError(
+            _("请输入正确的银行卡号或存折账号：12 至 19 位数字。"), code="invalid_bank_account"
+        )
 
 
 class Status(models.TextChoices):
@@ -74,82 +138,28 @@ TRANSITIONS = {
 NOTE_REQUIRED_FOR = (Status.REJECTED, Status.NEEDS_INFO)
 
 
-class District(models.TextChoices):
-    """The streets (街道) of the district; requests are routed and permitted by street."""
-
-    XIAOLONGKAN = "xiaolongkan", _("小龙坎街道")
-    SHAPINGBA = "shapingba", _("沙坪坝街道")
-    YUBEILU = "yubeilu", _("渝碚路街道")
-    CIQIKOU = "ciqikou", _("磁器口街道")
-    TONGJIAQIAO = "tongjiaqiao", _("童家桥街道")
-    TIANXINGQIAO = "tianxingqiao", _("天星桥街道")
-
-
-class Relationship(models.TextChoices):
-    SELF = "self", _("本人")
-    SPOUSE = "spouse", _("配偶")
-    CHILD = "child", _("子女")
-    PARENT = "parent", _("父母")
-
-
-class MemberStatus(models.TextChoices):
-    ACTIVE = "active", _("现役")
-    VETERAN = "veteran", _("退役")
-    MARTYR = "martyr", _("烈士")
-    DIED_ON_DUTY = "died_on_duty", _("因公牺牲")
-    DIED_OF_ILLNESS = "died_of_illness", _("病故")
-
-
-class Grade(models.TextChoices):
-    KINDERGARTEN = "kindergarten", _("幼儿园")
-    PRIMARY_1 = "primary_1", _("小学一年级")
-    PRIMARY_2 = "primary_2", _("小学二年级")
-    PRIMARY_3 = "primary_3", _("小学三年级")
-    PRIMARY_4 = "primary_4", _("小学四年级")
-    PRIMARY_5 = "primary_5", _("小学五年级")
-    PRIMARY_6 = "primary_6", _("小学六年级")
-    JUNIOR_1 = "junior_1", _("初中一年级")
-    JUNIOR_2 = "junior_2", _("初中二年级")
-    JUNIOR_3 = "junior_3", _("初中三年级")
-    SENIOR_1 = "senior_1", _("高中一年级")
-    SENIOR_2 = "senior_2", _("高中二年级")
-    SENIOR_3 = "senior_3", _("高中三年级")
-
-
-class Education(models.TextChoices):
-    JUNIOR = "junior", _("初中及以下")
-    SENIOR = "senior", _("高中或中专")
-    COLLEGE = "college", _("大专")
-    BACHELOR = "bachelor", _("本科")
-    POSTGRADUATE = "postgraduate", _("研究生及以上")
-
-
-class ConsentChannel(models.TextChoices):
-    ONLINE = "online", _("网上自行勾选同意")
-    PAPER = "paper", _("书面签字同意（纸质件存档）")
-    VERBAL = "verbal", _("当面或电话口头同意（已告知处理目的）")
-
-
-# The time limit per type, in calendar days from submission; a request past it is overdue.
-TIME_LIMIT_DAYS = {
-    RequestType.CHILDCARE: 5,
-    RequestType.ENROLMENT: 15,
-    RequestType.EMPLOYMENT: 10,
-}
-
 # Requests about a child: the child's details, and a guardian's consent under 14.
 CHILD_REQUEST_TYPES = (RequestType.CHILDCARE, RequestType.ENROLMENT)
-# Which detail fields each type asks for, and which of them it requires.
-CHILD_FIELDS = ("child_name", "child_birth_date", "child_grade")
+# Which detail fields each type asks for, and which of them it requires (the rules in
+# services.rules may require more, depending on the answers).
+CHILD_FIELDS = ("child_name", "child_birth_date")
 DETAIL_FIELDS = {
-    RequestType.CHILDCARE: (*CHILD_FIELDS, "care_station", "care_start", "care_end"),
-    RequestType.ENROLMENT: (*CHILD_FIELDS, "wanted_school"),
+    RequestType.CHILDCARE: (*CHILD_FIELDS, "child_grade", "care_station", "care_start", "care_end"),
+    RequestType.ENROLMENT: (
+        *CHILD_FIELDS,
+        "child_id_number",
+        "enrolment_kind",
+        "child_grade",
+        "wanted_school",
+    ),
     RequestType.EMPLOYMENT: ("education", "skills", "wanted_work", "availability"),
+    RequestType.ALLOWANCE: ("bank_name", "bank_account", "declares_unemployed"),
 }
 REQUIRED_FIELDS = {
-    RequestType.CHILDCARE: ("child_name", "child_birth_date", "care_start", "care_end"),
-    RequestType.ENROLMENT: (*CHILD_FIELDS, "wanted_school", "id_number"),
+    RequestType.CHILDCARE: (*CHILD_FIELDS, "care_start", "care_end"),
+    RequestType.ENROLMENT: (*CHILD_FIELDS, "enrolment_kind", "child_grade", "wanted_school"),
     RequestType.EMPLOYMENT: ("education", "wanted_work", "availability"),
+    RequestType.ALLOWANCE: ("id_number", "bank_name", "bank_account", "declares_unemployed"),
 }
 APPLICANT_FIELDS = (
     "applicant_name",
@@ -169,15 +179,12 @@ ANSWER_FIELDS = tuple(
 )
 # The Personal Information Protection Law: a child under 14 needs a guardian's consent.
 GUARDIAN_CONSENT_AGE = 14
-
-
-def years_between(born: datetime.date, on: datetime.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+TEXT_VALIDATORS = [validate_no_markup, validate_no_invisible_characters]
 
 
 def text_field(label, max_length, **kwargs):
     return models.CharField(
-        label, max_length=max_length, blank=True, validators=[validate_no_markup], **kwargs
+        label, max_length=max_length, blank=True, validators=TEXT_VALIDATORS, **kwargs
     )
 
 
@@ -188,7 +195,10 @@ class ServiceRequest(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
-    district = models.CharField(_("所在街道"), max_length=20, choices=District.choices)
+    # Requests are routed and permitted by street: the district's one list (home.Street).
+    district = models.ForeignKey(
+        Street, verbose_name=_("所在街道"), on_delete=models.PROTECT, related_name="+"
+    )
     # Optimistic locking: every change is an UPDATE … WHERE version = the version it was based on.
     version = models.PositiveIntegerField(default=1, editable=False)
     assignee = models.ForeignKey(
@@ -200,9 +210,7 @@ class ServiceRequest(models.Model):
         related_name="assigned_service_requests",
     )
 
-    applicant_name = models.CharField(
-        _("申请人姓名"), max_length=30, validators=[validate_no_markup]
-    )
+    applicant_name = models.CharField(_("申请人姓名"), max_length=30, validators=TEXT_VALIDATORS)
     applicant_phone = models.CharField(
         _("手机号码"),
         max_length=20,
@@ -217,7 +225,7 @@ class ServiceRequest(models.Model):
         max_length=18,
         blank=True,
         validators=[validate_id_number],
-        help_text=_("18 位居民身份证号码。入学优待申请必填，其他申请选填。"),
+        help_text=_("18 位居民身份证号码。申请生活补助金必填，其他申请选填。"),
     )
     receipt_email = models.EmailField(
         _("电子邮箱（选填）"),
@@ -228,12 +236,22 @@ class ServiceRequest(models.Model):
     member_unit = models.CharField(
         _("军人所在部队或街道社区"),
         max_length=100,
-        validators=[validate_no_markup],
+        validators=TEXT_VALIDATORS,
         help_text=_("现役军人填写部队番号或单位代号；退役军人等填写户籍所在街道、社区。"),
     )
 
     child_name = text_field(_("子女姓名"), 30)
     child_birth_date = models.DateField(_("子女出生日期"), null=True, blank=True)
+    child_id_number = models.CharField(
+        _("子女身份证号码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+        help_text=_("申请小学、初中、高中时必填；幼儿园可不填。"),
+    )
+    enrolment_kind = models.CharField(
+        _("入学还是转学"), max_length=20, choices=EnrolmentKind.choices, blank=True
+    )
     child_grade = models.CharField(
         _("就读或申请年级"), max_length=20, choices=Grade.choices, blank=True
     )
@@ -252,6 +270,19 @@ class ServiceRequest(models.Model):
     wanted_work = text_field(_("求职意向"), 200, help_text=_("希望从事的岗位或行业。"))
     availability = text_field(
         _("可到岗时间"), 100, help_text=_("例如：随时到岗，或 2026 年 9 月以后。")
+    )
+    bank_name = text_field(
+        _("开户银行"), 60, help_text=_("写到支行，例如：中国建设银行重庆沙坪坝支行。")
+    )
+    bank_account = models.CharField(
+        _("银行卡号或存折账号"),
+        max_length=19,
+        blank=True,
+        validators=[validate_bank_account],
+        help_text=_("须是申请人本人的账户，补助金发到这个账户。"),
+    )
+    declares_unemployed = models.BooleanField(
+        _("我确认：我已随军，目前未就业，配偶所在部队驻本区。"), default=False
     )
 
     sensitive_consent_at = models.DateTimeField(_("敏感个人信息处理同意时间"))
@@ -326,21 +357,35 @@ class ServiceRequest(models.Model):
     def __str__(self):
         return self.reference
 
+    def get_district_display(self) -> str:
+        """The street's name, as choices fields say it (lists, exports, staff search)."""
+        return self.district.name
+
     def clean(self):
-        self.applicant_phone = normalise_mobile_number(self.applicant_phone)
-        self.id_number = self.id_number.strip().upper()
-        errors = {}
+        self.applicant_phone = normalise_mobile_number(normalise_number(self.applicant_phone))
+        self.id_number = normalise_number(self.id_number)
+        self.child_id_number = normalise_number(self.child_id_number)
+        self.bank_account = normalise_number(self.bank_account)
         today = timezone.localdate()
-        if self.child_birth_date and not (
-            0 <= years_between(self.child_birth_date, today) < 18 and self.child_birth_date <= today
-        ):
-            errors.setdefault(
-                "child_birth_date", _("子女出生日期不正确：应为今天以前、未满 18 周岁。")
-            )
-        if self._state.adding and self.care_start and self.care_start < today:
-            errors.setdefault("care_start", _("托管开始日期不能早于今天。"))
+        errors = {}
+        born = self.child_birth_date
+        if born and not EARLIEST_BIRTH_YEAR <= born.year:
+            errors["child_birth_date"] = _("子女出生日期不正确，请核对年份。")
+        elif born and born > today:
+            errors["child_birth_date"] = _("子女出生日期不能晚于今天。")
         if self.care_start and self.care_end and self.care_end < self.care_start:
-            errors.setdefault("care_end", _("托管结束日期不能早于开始日期。"))
+            errors["care_end"] = _("托管结束日期不能早于开始日期。")
+        if (
+            born
+            and self.child_id_number
+            and id_number_birth_date(self.child_id_number) not in (None, born)
+        ):
+            errors["child_id_number"] = _(
+                "子女身份证号码中的出生日期与填写的出生日期（%(born)s）不一致，请核对。"
+            ) % {"born": born.isoformat()}
+        if self.request_type in RULES:
+            for field, message in rule_errors(self, today=today).items():
+                errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
 
@@ -350,8 +395,12 @@ class ServiceRequest(models.Model):
         return {
             name: _("请填写“%(label)s”。") % {"label": self._meta.get_field(name).verbose_name}
             for name in REQUIRED_FIELDS[RequestType(self.request_type)]
-            if getattr(self, name) in (None, "")
+            if getattr(self, name) in (None, "", False)
         }
+
+    @property
+    def time_limit_days(self) -> int:
+        return RULES[RequestType(self.request_type)].time_limit_days.value
 
     @property
     def is_closed(self) -> bool:
@@ -376,6 +425,8 @@ class ServiceRequest(models.Model):
 class EventKind(models.TextChoices):
     STATUS = "status", _("状态变更")
     ASSIGNMENT = "assignment", _("指派")
+    # The family added a document it had marked "later"; the status stays.
+    DOCUMENTS = "documents", _("补交材料")
 
 
 class ServiceRequestEvent(models.Model):
@@ -396,7 +447,7 @@ class ServiceRequestEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
-    note = models.TextField(_("说明"), blank=True, validators=[validate_no_markup])
+    note = models.TextField(_("说明"), blank=True, validators=TEXT_VALIDATORS)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -418,6 +469,9 @@ class Attachment(models.Model):
         ServiceRequest, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(storage=PrivateStorage(), upload_to=attachment_upload_to)
+    kind = models.CharField(
+        _("材料类型"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
     original_name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
@@ -442,7 +496,7 @@ class InternalNote(models.Model):
         ServiceRequest, on_delete=models.CASCADE, related_name="internal_notes"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    text = models.TextField(_("内部备注"), max_length=2000, validators=[validate_no_markup])
+    text = models.TextField(_("内部备注"), max_length=2000, validators=TEXT_VALIDATORS)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -474,7 +528,7 @@ class Rating(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     comment = models.TextField(
-        _("意见和建议（选填）"), max_length=500, blank=True, validators=[validate_no_markup]
+        _("意见和建议（选填）"), max_length=500, blank=True, validators=TEXT_VALIDATORS
     )
     needs_follow_up = models.BooleanField(_("需回访"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -500,7 +554,9 @@ class StaffScope(models.Model):
         related_name="service_scopes",
     )
     request_type = models.CharField(_("服务类型"), max_length=20, choices=RequestType.choices)
-    district = models.CharField(_("街道"), max_length=20, choices=District.choices)
+    district = models.ForeignKey(
+        Street, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("办理范围")
@@ -512,7 +568,7 @@ class StaffScope(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_request_type_display()} · {self.get_district_display()}"
+        return f"{self.user} · {self.get_request_type_display()} · {self.district}"
 
 
 class FieldGroup(models.TextChoices):
@@ -536,3 +592,117 @@ class PersonalDataAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.field_group} {self.service_request_id}"
+
+
+class ServicePoint(index.Indexed, models.Model):
+    """Where families go in person: a 军娃托管站, a street's 退役军人服务站, the district centre.
+
+    Kept by editors (snippets); each type's guide lists the kinds its rules name
+    (services.rules), so the childcare guide lists the 托管站.
+    """
+
+    kind = models.CharField(_("类型"), max_length=30, choices=ServicePointKind.choices)
+    name = models.CharField(_("名称"), max_length=80, validators=TEXT_VALIDATORS)
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("所在街道（镇）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("区退役军人服务中心等面向全区的可不选。"),
+    )
+    address = models.CharField(_("地址"), max_length=200, validators=TEXT_VALIDATORS)
+    opening_hours = models.CharField(
+        _("开放时间"), max_length=120, blank=True, validators=TEXT_VALIDATORS
+    )
+    phone = models.CharField(_("电话"), max_length=40, blank=True, validators=TEXT_VALIDATORS)
+    services = models.TextField(
+        _("提供的服务"), max_length=500, blank=True, validators=TEXT_VALIDATORS
+    )
+    is_active = models.BooleanField(_("在页面上显示"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("name"),
+        FieldPanel("street"),
+        FieldPanel("address"),
+        FieldPanel("opening_hours"),
+        FieldPanel("phone"),
+        FieldPanel("services"),
+        FieldPanel("sort_order"),
+        FieldPanel("is_active"),
+    ]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("address"),
+        index.SearchField("services"),
+        index.RelatedFields("street", [index.SearchField("name")]),
+        index.FilterField("kind"),
+        index.FilterField("is_active"),
+    ]
+
+    class Meta:
+        verbose_name = _("服务站点")
+        verbose_name_plural = _("服务站点")
+        ordering = ["kind", "sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceIndexPage(BasePage):
+    """/services/: the four services, tracking, and help for those who cannot apply online."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["services.ServiceGuidePage"]
+    max_count = 1
+    template = "services/index.html"
+
+    class Meta:
+        verbose_name = _("军属服务栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import service_types_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["request_types"] = service_types_overview()
+        return context
+
+
+class ServiceGuidePage(BasePage):
+    """One request type's guide: editors write who may apply and what to prepare in their own
+    words (citing the policies); the rules table, the service points and the way to apply
+    come from services.rules and the service points."""
+
+    request_type = models.CharField(
+        _("服务类型"), max_length=20, choices=RequestType.choices, unique=True
+    )
+    body = RichTextField(
+        _("办事指南"),
+        features=["h2", "h3", "bold", "ol", "ul", "link"],
+        help_text=_("谁可以申请、需要准备什么、依据的政策。申请条件的核对以系统规则为准。"),
+    )
+
+    content_panels = BasePage.content_panels + [FieldPanel("request_type"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("body"),
+        index.FilterField("request_type"),
+    ]
+    parent_page_types = ["services.ServiceIndexPage"]
+    subpage_types = []
+    template = "services/guide.html"
+
+    class Meta:
+        verbose_name = _("办事指南")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import service_guide_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(service_guide_context(RequestType(self.request_type)))
+        return context

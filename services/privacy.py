@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from home.personal_data import (
     mask_id_number,
@@ -35,6 +36,11 @@ def mask_name(value: str) -> str:
     return value[:1] + "*" * (len(value) - 1) if len(value) > 1 else "*" * len(value)
 
 
+def mask_bank_account(value: str) -> str:
+    """**** **** 1234: the last four digits, as banks print them."""
+    return "**** " + value[-4:] if len(value) > 4 else "*" * len(value)
+
+
 def mask_email(value: str) -> str:
     local, _at, domain = value.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "*" * len(value)
@@ -48,6 +54,8 @@ MASKS = {
     "id_number": mask_id_number,
     "receipt_email": mask_email,
     "child_name": mask_name,
+    "child_id_number": mask_id_number,
+    "bank_account": mask_bank_account,
     # The year only: a birth date narrows a child down.
     "child_birth_date": lambda born: _("%(year)d 年") % {"year": born.year},
 }
@@ -63,6 +71,8 @@ FREE_TEXT_FIELDS = frozenset(
 )
 # Masked unless the user may see personal data.
 PERSONAL_FIELDS = frozenset(MASKS) | FREE_TEXT_FIELDS
+# Fields whose label is a whole sentence (a declaration) and reads badly in a summary.
+SUMMARY_LABELS = {"declares_unemployed": gettext_lazy("已声明随军、未就业、配偶部队驻本区")}
 
 
 def display_value(service_request: ServiceRequest, name: str, *, masked: bool) -> str:
@@ -76,6 +86,8 @@ def display_value(service_request: ServiceRequest, name: str, *, masked: bool) -
         return str(getattr(service_request, f"get_{name}_display")())
     if hasattr(value, "isoformat"):
         return date_format(value, "Y-m-d")
+    if isinstance(value, bool):
+        return _("是") if value else ""
     return mask_numbers_in_text(str(value)) if masked else str(value)
 
 
@@ -88,5 +100,5 @@ def request_summary(
         value = display_value(service_request, name, masked=name in masked)
         if value:
             label = str(service_request._meta.get_field(name).verbose_name)
-            rows.append((label.removesuffix("（选填）"), value))
+            rows.append((SUMMARY_LABELS.get(name, label.removesuffix("（选填）")), value))
     return rows

@@ -8,19 +8,24 @@ from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from home.models import Street
+
 from .models import (
     CLOSED_STATUSES,
     TRANSITIONS,
-    District,
     EventKind,
     PersonalDataAccessLog,
     RequestType,
+    ServiceGuidePage,
+    ServicePoint,
+    ServicePointKind,
     ServiceRequest,
     ServiceRequestEvent,
     StaffScope,
     Status,
 )
 from .permissions import User, is_supervisor
+from .rules import RULES, DocumentRule, documents_needed
 
 UNASSIGNED = "none"
 
@@ -36,16 +41,13 @@ def service_requests_visible_to(*, user: User) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.filter(Exists(in_scope))
 
 
-def districts_handled_by(*, user: User, request_type: str) -> list[str]:
-    """The streets in which the user handles this request type, in the usual order."""
+def districts_handled_by(*, user: User, request_type: str) -> QuerySet[Street]:
+    """The active streets in which the user handles this request type, in the list's order."""
+    streets = Street.objects.active()
     if is_supervisor(user):
-        return list(District.values)
-    scoped = set(
-        StaffScope.objects.filter(user=user, request_type=request_type).values_list(
-            "district", flat=True
-        )
-    )
-    return [district for district in District.values if district in scoped]
+        return streets
+    scoped = StaffScope.objects.filter(user=user, request_type=request_type).values("district")
+    return streets.filter(pk__in=scoped)
 
 
 def open_requests(queryset: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
@@ -63,7 +65,7 @@ def service_request_queue(
     user: User,
     request_type: str = "",
     status: str = "",
-    district: str = "",
+    district: Street | None = None,
     assignee: str = "",
     overdue: bool = False,
     follow_up: bool = False,
@@ -84,7 +86,11 @@ def service_request_queue(
         requests = overdue_requests(requests, now=timezone.now())
     if follow_up:
         requests = requests.filter(rating__needs_follow_up=True)
-    return requests.select_related("assignee", "rating").order_by("due_at", "pk")
+    return (
+        requests.select_related("assignee", "rating", "district")
+        .prefetch_related("attachments")
+        .order_by("due_at", "pk")
+    )
 
 
 def resume_status(*, service_request: ServiceRequest) -> str:
@@ -106,8 +112,19 @@ def next_statuses(*, service_request: ServiceRequest) -> tuple[str, ...]:
 
 
 def public_timeline(*, service_request: ServiceRequest) -> QuerySet[ServiceRequestEvent]:
-    """What the applicant sees: status changes and their notes, not internal assignments."""
-    return service_request.events.filter(kind=EventKind.STATUS).order_by("version")
+    """What the applicant sees: status changes, documents added and their notes; not
+    internal assignments."""
+    return service_request.events.exclude(kind=EventKind.ASSIGNMENT).order_by("version")
+
+
+def missing_documents(*, service_request: ServiceRequest) -> list[DocumentRule]:
+    """The documents the request needs (services.rules) and has no file for: marked "later".
+
+    Reads the request's attachments through `attachments.all()`, so a prefetched queue asks
+    the database nothing more.
+    """
+    present = {attachment.kind for attachment in service_request.attachments.all()}
+    return [rule for rule in documents_needed(service_request) if rule.kind not in present]
 
 
 def eligible_assignees(*, service_request: ServiceRequest) -> QuerySet:
@@ -220,3 +237,53 @@ def dashboard_figures(*, user: User, now: datetime.datetime) -> dict:
 
 def _days(duration: datetime.timedelta | None) -> float | None:
     return round(duration.total_seconds() / 86400, 1) if duration is not None else None
+
+
+def service_points_for(request_type: RequestType) -> QuerySet[ServicePoint]:
+    """The active service points of the kinds the type's rules name, street by street."""
+    kinds = RULES[request_type].service_points
+    return (
+        ServicePoint.objects.filter(is_active=True, kind__in=kinds)
+        .select_related("street")
+        .order_by("kind", "street__sort_order", "sort_order", "name")
+    )
+
+
+def childcare_station_names() -> list[str]:
+    return list(
+        ServicePoint.objects.filter(
+            is_active=True, kind=ServicePointKind.CHILDCARE_STATION
+        ).values_list("name", flat=True)
+    )
+
+
+def service_guide(request_type: RequestType) -> ServiceGuidePage | None:
+    """The editors' live, public guide page for a type, if there is one."""
+    return ServiceGuidePage.objects.live().public().filter(request_type=request_type).first()
+
+
+def service_guide_context(request_type: RequestType) -> dict:
+    """What a type's guide page shows besides the editors' text: the rules and where to go."""
+    return {
+        "request_type": request_type,
+        "rules": RULES[request_type],
+        "service_points": service_points_for(request_type),
+    }
+
+
+def service_types_overview() -> list[dict]:
+    """The four services for the index: label, the editors' summary and guide link, time limit."""
+    guides = {
+        guide.request_type: guide
+        for guide in ServiceGuidePage.objects.live()
+        .public()
+        .only("title", "summary", "url_path", "request_type")
+    }
+    return [
+        {
+            "request_type": request_type,
+            "guide": guides.get(request_type),
+            "time_limit_days": RULES[request_type].time_limit_days.value,
+        }
+        for request_type in RequestType
+    ]

@@ -3,7 +3,9 @@
 Personal data travels only in POST bodies and the server-side session, never in a URL.
 """
 
+import datetime
 import uuid
+from contextlib import ExitStack
 from functools import wraps
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,7 +26,18 @@ from .actions import (
     service_request_submit,
     service_request_withdraw,
 )
-from .attachments import limits_description
+from .attachments import check_attachment, limits_description
+from .drafts import (
+    DRAFT_TTL_SECONDS,
+    Draft,
+    draft_clear,
+    draft_load,
+    draft_save,
+    keep_file,
+    kept_files_delete,
+    rejected_keep,
+    rejected_take,
+)
 from .forms import (
     ApplicationForm,
     ConfirmForm,
@@ -33,9 +47,17 @@ from .forms import (
     WithdrawForm,
     add_action_errors,
 )
-from .models import TIME_LIMIT_DAYS, RequestType, ServiceRequest, Status
+from .models import DocumentKind, RequestType, ServiceRequest, Status
 from .privacy import request_summary
-from .selectors import next_statuses, public_timeline
+from .rules import RULES, documents_needed
+from .selectors import (
+    missing_documents,
+    next_statuses,
+    public_timeline,
+    service_guide,
+    service_guide_context,
+    service_types_overview,
+)
 from .tracking import client_ip, service_request_track
 
 SUBMITTED_SESSION_KEY = "services:submitted"
@@ -44,11 +66,7 @@ NOT_FOUND_MESSAGE = _("未找到与该受理编号和手机号匹配的申请，
 WAIT_MESSAGE = _("尝试次数过多。为保护申请人的信息，请 %(minutes)d 分钟后再试。")
 CHANGED_MESSAGE = _("申请状态刚刚有了更新，请查看最新状态后再操作。")
 # The applicant's printed copy masks what identifies them to anyone who finds the paper.
-PRINT_MASKED = frozenset({"applicant_phone", "id_number"})
-
-
-def _draft_key(request_type: RequestType) -> str:
-    return f"services:draft:{request_type}"
+PRINT_MASKED = frozenset({"applicant_phone", "id_number", "child_id_number", "bank_account"})
 
 
 def _request_type(value: str) -> RequestType:
@@ -58,38 +76,135 @@ def _request_type(value: str) -> RequestType:
         raise Http404 from None
 
 
+def _see_other(url_name: str, **kwargs) -> HttpResponse:
+    """Post/redirect/get: 303, so the browser's back button never offers to post again."""
+    response = redirect(url_name, **kwargs)
+    response.status_code = 303
+    return response
+
+
+def _bind_rejected(form, errors: dict) -> None:
+    """A form bound to what was typed shows its own errors again; add those only the action
+    knew (a missing document, a file refused)."""
+    form.is_valid()
+    for name, texts in errors.items():
+        field = name if name in form.fields else None
+        for message in texts:
+            if message not in form.errors.get(field or "__all__", []):
+                form.add_error(field, message)
+
+
 def service_index(request: HttpRequest) -> HttpResponse:
-    types = [(t, TIME_LIMIT_DAYS[t]) for t in RequestType]
-    return render(request, "services/index.html", {"request_types": types})
+    """The services index: the editors' page when there is one, else the same list without
+    their introduction."""
+    from .models import ServiceIndexPage
+
+    page = ServiceIndexPage.objects.live().public().first()
+    if page is not None:
+        return page.serve(request)
+    return render(request, "services/index.html", {"request_types": service_types_overview()})
+
+
+def guide(request: HttpRequest, request_type: str) -> HttpResponse:
+    """A type's guide: the editors' page (its text, the rules, the service points), or the
+    rules and service points alone while editors have not written one."""
+    request_type = _request_type(request_type)
+    page = service_guide(request_type)
+    if page is not None:
+        return page.serve(request)
+    return render(request, "services/guide.html", service_guide_context(request_type))
+
+
+def _apply_context(request_type: RequestType, form: ApplicationForm) -> dict:
+    return {
+        "request_type": request_type,
+        "rules": RULES[request_type],
+        "guide": service_guide(request_type),
+        "form": form,
+        "limits": limits_description(),
+    }
 
 
 @never_cache
 @sensitive_post_parameters()
 def apply(request: HttpRequest, request_type: str) -> HttpResponse:
-    """Who may apply and what to prepare, then the form; what was typed is kept in the session."""
+    """The form; a draft is kept (encrypted, two hours) only once the answers are valid."""
     request_type = _request_type(request_type)
-    draft = request.session.get(_draft_key(request_type))
+    step = f"apply:{request_type}"
+    draft = draft_load(request, request_type)
     if request.method == "POST":
         form = ApplicationForm(request.POST, request_type=request_type)
-        token = draft["token"] if draft else str(uuid.uuid4())
-        request.session[_draft_key(request_type)] = {"answers": form.raw_answers(), "token": token}
         if form.is_valid():
-            return redirect("services:check", request_type=request_type)
+            draft = draft or Draft()
+            draft.answers = form.raw_answers()
+            draft_save(request, request_type, draft)
+            return _see_other("services:check", request_type=request_type)
+        rejected_keep(request, step, data=form.raw_answers(), errors=form.errors)
+        return _see_other("services:apply", request_type=request_type)
+    rejected = rejected_take(request, step)
+    if rejected:
+        form = ApplicationForm(rejected[0], request_type=request_type)
+        _bind_rejected(form, rejected[1])
     elif draft:
-        form = ApplicationForm(draft["answers"], request_type=request_type)
+        form = ApplicationForm(draft.answers, request_type=request_type)
+        draft_save(request, request_type, draft)  # two more hours from now
     else:
         form = ApplicationForm(request_type=request_type)
-    return render(
-        request,
-        "services/apply.html",
-        {
-            "request_type": request_type,
-            "time_limit_days": TIME_LIMIT_DAYS[request_type],
-            "form": form,
-            "limits": limits_description(),
-            "guide_template": f"services/guides/{request_type}.html",
-        },
-    )
+    return render(request, "services/apply.html", _apply_context(request_type, form))
+
+
+def _kept_names(draft: Draft) -> dict[str, str]:
+    return {kept.kind: kept.original_name for kept in draft.files}
+
+
+def _keep_uploads(confirm: ConfirmForm, draft: Draft) -> None:
+    """Every file that passed its checks is kept, even when something else on the page did
+    not: the family never has to choose it again."""
+    for kind, checked in confirm.checked_documents().items():
+        kept_files_delete(draft.kept(kind))
+        draft.files = [kept for kept in draft.files if kept.kind != kind]
+        draft.files.append(keep_file(checked, kind=kind))
+    for uploaded in confirm.cleaned_data.get("attachments") or []:
+        try:
+            checked = check_attachment(uploaded)
+        except ValidationError as error:
+            confirm.add_error("attachments", error)
+        else:
+            draft.files.append(keep_file(checked, kind=DocumentKind.OTHER))
+
+
+def _submit_draft(
+    request_type: RequestType, application: ApplicationForm, confirm: ConfirmForm, draft: Draft
+) -> ServiceRequest:
+    token = uuid.UUID(draft.token)
+    kinds = {kept.kind for kept in draft.files}
+    with ExitStack() as stack:
+        try:
+            documents = {
+                kept.kind: stack.enter_context(kept.open())
+                for kept in draft.files
+                if kept.kind != DocumentKind.OTHER
+            }
+            files = [
+                stack.enter_context(kept.open())
+                for kept in draft.files
+                if kept.kind == DocumentKind.OTHER
+            ]
+        except FileNotFoundError:
+            # A twin of this post (a double tap) sent the request and removed the files.
+            existing = ServiceRequest.objects.filter(submission_key=token).first()
+            if existing is None:
+                raise ValidationError(_("已选择的材料已失效，请重新选择文件。")) from None
+            return existing
+        return service_request_submit(
+            request_type=request_type,
+            answers=application.answers(),
+            consent=confirm.consent(),
+            files=files,
+            documents=documents,
+            later=[kind for kind in confirm.later() if kind not in kinds],
+            submission_key=token,
+        )
 
 
 @never_cache
@@ -97,46 +212,66 @@ def apply(request: HttpRequest, request_type: str) -> HttpResponse:
 def check(request: HttpRequest, request_type: str) -> HttpResponse:
     """Check the answers, add documents and consent, submit: once, however often it is posted."""
     request_type = _request_type(request_type)
+    step = f"check:{request_type}"
     submitted = request.session.get(SUBMITTED_SESSION_KEY)
     if (
         request.method == "POST"
         and submitted
         and request.POST.get("submission_token") == submitted["token"]
     ):
-        return redirect("services:done")  # a second click or a reload after success
-    draft = request.session.get(_draft_key(request_type))
+        return _see_other("services:done")  # a second tap or a reload after success
+    draft = draft_load(request, request_type)
     if draft is None:
-        return redirect("services:apply", request_type=request_type)
-    application = ApplicationForm(draft["answers"], request_type=request_type)
-    if not application.is_valid():
-        return redirect("services:apply", request_type=request_type)
-    confirm = ConfirmForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES or None,
-        ask_guardian_consent=application.instance.needs_guardian_consent,
-        initial={"submission_token": draft["token"]},
-    )
-    if request.method == "POST" and confirm.is_valid():
-        if str(confirm.cleaned_data["submission_token"]) != draft["token"]:
-            messages.error(request, _("页面已过期，请重新核对后再提交。"))
-            return redirect("services:check", request_type=request_type)
-        try:
-            service_request = service_request_submit(
-                request_type=request_type,
-                answers=application.answers(),
-                consent=confirm.consent(),
-                files=confirm.cleaned_data["attachments"],
-                submission_key=uuid.UUID(draft["token"]),
-            )
-        except ValidationError as error:
-            add_action_errors(error, confirm)
-        else:
-            request.session[SUBMITTED_SESSION_KEY] = {
-                "token": draft["token"],
-                "reference": service_request.reference,
-            }
-            del request.session[_draft_key(request_type)]
-            return redirect("services:done")
+        if request.method == "POST":
+            messages.error(request, _("填写的内容已超过 2 小时未操作，已自动清除，请重新填写。"))
+        return _see_other("services:apply", request_type=request_type)
+    application = ApplicationForm(draft.answers, request_type=request_type)
+    if not application.is_valid():  # a date that has passed since, a street withdrawn
+        rejected_keep(
+            request, f"apply:{request_type}", data=draft.answers, errors=application.errors
+        )
+        return _see_other("services:apply", request_type=request_type)
+    confirm_kwargs = {
+        "ask_guardian_consent": application.instance.needs_guardian_consent,
+        "documents": documents_needed(application.instance),
+        "kept": _kept_names(draft),
+        "initial": {"submission_token": draft.token},
+    }
+    if request.method == "POST":
+        confirm = ConfirmForm(request.POST, request.FILES, **confirm_kwargs)
+        valid = confirm.is_valid()
+        _keep_uploads(confirm, draft)
+        draft_save(request, request_type, draft)
+        if valid and not confirm.errors:
+            if str(confirm.cleaned_data["submission_token"]) != draft.token:
+                messages.error(request, _("页面已过期，请重新核对后再提交。"))
+                return _see_other("services:check", request_type=request_type)
+            try:
+                service_request = _submit_draft(request_type, application, confirm, draft)
+            except ValidationError as error:
+                add_action_errors(error, confirm)
+            else:
+                request.session[SUBMITTED_SESSION_KEY] = {
+                    "token": draft.token,
+                    "reference": service_request.reference,
+                    "at": timezone.now().isoformat(),
+                }
+                draft_clear(request, request_type)
+                return _see_other("services:done")
+        data = {
+            name: value
+            for name, value in request.POST.items()
+            if name in confirm.fields and name != "csrfmiddlewaretoken"
+        }
+        rejected_keep(request, step, data=data, errors=confirm.errors)
+        return _see_other("services:check", request_type=request_type)
+    rejected = rejected_take(request, step)
+    if rejected:
+        confirm = ConfirmForm(rejected[0], **confirm_kwargs)
+        _bind_rejected(confirm, rejected[1])
+    else:
+        confirm = ConfirmForm(**confirm_kwargs)
+    draft_save(request, request_type, draft)
     return render(
         request,
         "services/check.html",
@@ -144,6 +279,7 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
             "request_type": request_type,
             "summary": request_summary(application.instance, masked=frozenset()),
             "form": confirm,
+            "kept_others": [kept for kept in draft.files if kept.kind == DocumentKind.OTHER],
             "retention_years": settings.SERVICES_RETENTION_DAYS // 365,
         },
     )
@@ -151,9 +287,14 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
 
 @never_cache
 def done(request: HttpRequest) -> HttpResponse:
-    """The confirmation, with a printable copy; only in the session that submitted it."""
+    """The confirmation, with a printable copy; only in the session that submitted it, and
+    only for as long as a draft would live."""
     submitted = request.session.get(SUBMITTED_SESSION_KEY)
-    if not submitted:
+    at = submitted and submitted.get("at")
+    if not at or (timezone.now() - datetime.datetime.fromisoformat(at)).total_seconds() > (
+        DRAFT_TTL_SECONDS
+    ):
+        request.session.pop(SUBMITTED_SESSION_KEY, None)
         return redirect("services:index")
     service_request = get_object_or_404(ServiceRequest, reference=submitted["reference"])
     return render(
@@ -163,29 +304,50 @@ def done(request: HttpRequest) -> HttpResponse:
             "service_request": service_request,
             "summary": request_summary(service_request, masked=PRINT_MASKED),
             "attachments": service_request.attachments.all(),
+            "missing": missing_documents(service_request=service_request),
         },
     )
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    """清除已填内容: every draft, kept file and confirmation of this browser's session."""
+    draft_clear(request)
+    request.session.pop(SUBMITTED_SESSION_KEY, None)
+    messages.success(request, _("已清除您在本机填写的申请内容。"))
+    return _see_other("services:index")
 
 
 @never_cache
 @sensitive_post_parameters()
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        outcome = service_request_track(
-            reference=form.cleaned_data["reference"],
-            phone=form.cleaned_data["phone"],
-            client_ip=client_ip(request),
-        )
-        if outcome.service_request is not None:
-            request.session[TRACKED_SESSION_KEY] = outcome.service_request.pk
-            return redirect("services:track_status")
-        if outcome.wait_seconds:
-            form.add_error(None, WAIT_MESSAGE % {"minutes": outcome.wait_minutes})
-            response = render(request, "services/track.html", {"form": form}, status=429)
-            response["Retry-After"] = str(outcome.wait_seconds)
-            return response
-        form.add_error(None, NOT_FOUND_MESSAGE)
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            outcome = service_request_track(
+                reference=form.cleaned_data["reference"],
+                phone=form.cleaned_data["phone"],
+                client_ip=client_ip(request),
+            )
+            if outcome.service_request is not None:
+                request.session[TRACKED_SESSION_KEY] = outcome.service_request.pk
+                return _see_other("services:track_status")
+            if outcome.wait_seconds:
+                # Said at once, with the standard status and header: a reload is throttled too.
+                form.add_error(None, WAIT_MESSAGE % {"minutes": outcome.wait_minutes})
+                response = render(request, "services/track.html", {"form": form}, status=429)
+                response["Retry-After"] = str(outcome.wait_seconds)
+                return response
+            form.add_error(None, NOT_FOUND_MESSAGE)
+        # The reference is shown again; the phone number is typed again, never kept.
+        data = {"reference": form.data.get("reference", "")}
+        rejected_keep(request, "track", data=data, errors=form.errors)
+        return _see_other("services:track")
+    rejected = rejected_take(request, "track")
+    form = TrackForm()
+    if rejected:
+        form = TrackForm(rejected[0])
+        _bind_rejected(form, rejected[1])
     return render(request, "services/track.html", {"form": form})
 
 
@@ -206,33 +368,55 @@ def tracked_request_required(view):
     return wrapper
 
 
-def _render_status(request: HttpRequest, service_request: ServiceRequest, **forms) -> HttpResponse:
-    initial = {"version": service_request.version}
-    can_rate = service_request.status == Status.RESOLVED and not hasattr(service_request, "rating")
-    context = {
-        "service_request": service_request,
-        "timeline": public_timeline(service_request=service_request),
-        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(initial=initial),
-        "documents_form": forms.get("documents_form") or DocumentsForm(initial=initial),
-        "rating_form": forms.get("rating_form") or RatingForm(),
-        "can_withdraw": Status.WITHDRAWN in next_statuses(service_request=service_request),
-        "can_rate": can_rate,
-    }
-    return render(request, "services/track_status.html", context)
+STATUS_FORMS = {
+    "withdraw_form": WithdrawForm,
+    "documents_form": DocumentsForm,
+    "rating_form": RatingForm,
+}
+
+
+def _status_form(name: str, service_request: ServiceRequest, data=None, files=None):
+    kwargs = {}
+    if name == "documents_form":
+        kwargs["documents"] = missing_documents(service_request=service_request)
+    initial = {"version": service_request.version} if name != "rating_form" else None
+    return STATUS_FORMS[name](data, files, initial=initial, **kwargs)
+
+
+def _status_error(request: HttpRequest, name: str, form) -> HttpResponse:
+    """Back to the status page (post/redirect/get) with the form's errors and text kept."""
+    data = {key: value for key, value in form.data.items() if key in form.fields}
+    rejected_keep(request, f"status:{name}", data=data, errors=form.errors)
+    return _see_other("services:track_status")
 
 
 @never_cache
 @tracked_request_required
 def track_status(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    return _render_status(request, service_request)
+    forms = {}
+    for name in STATUS_FORMS:
+        rejected = rejected_take(request, f"status:{name}")
+        forms[name] = _status_form(name, service_request, rejected[0] if rejected else None)
+        if rejected:
+            _bind_rejected(forms[name], rejected[1])
+    can_rate = service_request.status == Status.RESOLVED and not hasattr(service_request, "rating")
+    context = {
+        "service_request": service_request,
+        "timeline": public_timeline(service_request=service_request),
+        "missing": missing_documents(service_request=service_request),
+        "can_withdraw": Status.WITHDRAWN in next_statuses(service_request=service_request),
+        "can_rate": can_rate,
+        **forms,
+    }
+    return render(request, "services/track_status.html", context)
 
 
 @require_POST
 @tracked_request_required
 def track_withdraw(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    form = WithdrawForm(request.POST)
+    form = _status_form("withdraw_form", service_request, request.POST)
     if not form.is_valid():
-        return _render_status(request, service_request, withdraw_form=form)
+        return _status_error(request, "withdraw_form", form)
     try:
         service_request_withdraw(
             service_request=service_request, expected_version=form.cleaned_data["version"]
@@ -243,34 +427,36 @@ def track_withdraw(request: HttpRequest, service_request: ServiceRequest) -> Htt
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("申请已撤回。"))
-    return redirect("services:track_status")
+    return _see_other("services:track_status")
 
 
 @require_POST
 @tracked_request_required
 def track_documents(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    form = DocumentsForm(request.POST, request.FILES)
+    form = _status_form("documents_form", service_request, request.POST, request.FILES)
     if form.is_valid():
         try:
             service_request_add_documents(
                 service_request=service_request,
                 files=form.cleaned_data["attachments"],
+                documents=form.documents_chosen(),
                 expected_version=form.cleaned_data["version"],
             )
         except ConcurrentUpdate:
             messages.error(request, CHANGED_MESSAGE)
+            return _see_other("services:track_status")
         except ValidationError as error:
             add_action_errors(error, form)
         else:
             messages.success(request, _("材料已提交，工作人员会继续办理。"))
-            return redirect("services:track_status")
-    return _render_status(request, service_request, documents_form=form)
+            return _see_other("services:track_status")
+    return _status_error(request, "documents_form", form)
 
 
 @require_POST
 @tracked_request_required
 def track_rate(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    form = RatingForm(request.POST)
+    form = _status_form("rating_form", service_request, request.POST)
     if form.is_valid():
         try:
             service_request_rate(
@@ -282,5 +468,5 @@ def track_rate(request: HttpRequest, service_request: ServiceRequest) -> HttpRes
             add_action_errors(error, form)
         else:
             messages.success(request, _("感谢您的评价！"))
-            return redirect("services:track_status")
-    return _render_status(request, service_request, rating_form=form)
+            return _see_other("services:track_status")
+    return _status_error(request, "rating_form", form)

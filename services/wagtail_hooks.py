@@ -8,9 +8,11 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .models import StaffScope
+from .models import ServicePoint, StaffScope
 from .permissions import handles_service_requests, is_supervisor
 from .selectors import service_request_summary
 
@@ -57,6 +59,20 @@ staff_scope_viewset = StaffScopeViewSet("service_scopes")
 @hooks.register("register_admin_viewset")
 def register_staff_scope_viewset():
     return staff_scope_viewset
+
+
+class ServicePointViewSet(SnippetViewSet):
+    """Editors keep the 托管站, street stations and the district centre each guide lists."""
+
+    model = ServicePoint
+    icon = "site"
+    menu_label = _("服务站点")
+    list_display = ["name", "kind", "street", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "address"]
+
+
+register_snippet(ServicePointViewSet)
 
 
 class StaffMenuItem(MenuItem):

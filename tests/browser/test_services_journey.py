@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from services.factories import StaffScopeFactory
-from services.models import District, Rating, RequestType, ServiceRequest
+from services.factories import StaffScopeFactory, street
+from services.models import Rating, RequestType, ServiceRequest
 from tests.services.files import image_bytes
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,8 @@ def apply_for_childcare(page, proof, inspect=lambda label: None):
     today = timezone.localdate()
     page.goto("/services/")
     page.get_by_role("link", name="了解并申请军娃托管").click()
-    expect(page.get_by_role("heading", name="谁可以申请")).to_be_visible()
+    expect(page.get_by_role("heading", name="申请条件和办理规则")).to_be_visible()
+    page.get_by_role("link", name="在线申请军娃托管").click()
     page.get_by_label("申请人姓名").fill("王丽")
     page.get_by_label("手机号码").fill(PHONE)
     page.get_by_label("配偶").check()
@@ -44,7 +45,8 @@ def apply_for_childcare(page, proof, inspect=lambda label: None):
     expect(page.get_by_role("heading", name="核对申请信息")).to_be_visible()
     expect(page.get_by_text("张小军")).to_be_visible()
     inspect("核对申请信息")
-    page.get_by_label("证明材料").set_input_files(str(proof))
+    page.get_by_label("军人身份证明或优待证").set_input_files(str(proof))
+    page.locator('[name="document_child_relation_later"]').check()
     page.get_by_label(re.compile("我已阅读上面的个人信息处理说明")).check()
     page.get_by_label(re.compile("我是申请所涉子女的父母或其他监护人")).check()
     page.get_by_role("button", name="确认提交").click()
@@ -72,7 +74,7 @@ def test_apply_track_resolve_and_rate(page, live_server, tmp_path):
     expect(page.locator("#current-status")).to_have_text("已提交")
 
     staff = StaffScopeFactory(
-        request_type=RequestType.CHILDCARE, district=District.CIQIKOU, user__username="xiaoli"
+        request_type=RequestType.CHILDCARE, district=street("ciqikou"), user__username="xiaoli"
     ).user
     staff_context = page.context.browser.new_context(base_url=live_server.url, locale="zh-CN")
     staff_context.set_default_timeout(15_000)

@@ -1,6 +1,7 @@
 """The demo content says what the district's documents say, and marks everything else as a sample."""
 
 import datetime
+import html
 import io
 import re
 from pathlib import Path
@@ -220,3 +221,27 @@ def test_demo_site_pages_render(client, demo_site):
     for page in demo_site.filter(depth__gte=2).specific():
         response = client.get(page.url)
         assert response.status_code == 200, page.url
+
+
+def test_demo_services_follow_the_rules_and_quote_the_document(client, demo_site):
+    from services.models import RequestType, ServiceGuidePage, ServicePoint, ServiceRequest
+    from services.rules import documents_needed
+
+    [document] = SOURCES.glob("003_*.txt")
+    source = document.read_text(encoding="utf-8").replace(",", "，")
+    guides = {guide.request_type: guide for guide in ServiceGuidePage.objects.live()}
+    assert set(guides) == set(RequestType.values)
+    for guide in guides.values():
+        assert guide.url == f"/services/{guide.request_type}/"
+        quoted = re.match(r"<p>“(.+?)”（引自《中国退役军人》", guide.body).group(1)
+        assert html.unescape(quoted) in source, guide.title
+    for point in ServicePoint.objects.all():
+        assert "（示例）" in point.name or "高滩岩社区" in point.name, point.name
+    requests = ServiceRequest.objects.all()
+    assert {r.request_type for r in requests} == set(RequestType.values)
+    for service_request in requests:
+        service_request.full_clean(exclude=["phone_digest"], validate_unique=False)
+        assert "（示例）" in service_request.applicant_name
+        assert documents_needed(service_request), "the samples show documents still to come"
+    page = client.get("/services/childcare/").content.decode()
+    assert "高滩岩社区军娃托管站" in page and "3 至 12 周岁" in page

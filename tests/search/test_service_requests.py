@@ -17,8 +17,9 @@ from services.factories import (
     ServiceRequestFactory,
     StaffFactory,
     StaffScopeFactory,
+    street,
 )
-from services.models import District, RequestType, Status
+from services.models import RequestType, Status
 
 from .conftest import rebuild
 
@@ -48,16 +49,16 @@ def indexed_text(request) -> str:
 def requests(indexed, db):
     rebuild()
     with indexed():
-        mine = ServiceRequestFactory(request_type=RequestType.CHILDCARE, district=District.CIQIKOU)
+        mine = ServiceRequestFactory(request_type=RequestType.CHILDCARE, district=street("ciqikou"))
         other = ServiceRequestFactory(
-            request_type=RequestType.CHILDCARE, district=District.SHAPINGBA
+            request_type=RequestType.CHILDCARE, district=street("shapingba")
         )
     return mine, other
 
 
 def test_staff_find_requests_in_their_scope_only(search_backend, requests):
     mine, other = requests
-    staff = StaffScopeFactory(request_type=RequestType.CHILDCARE, district=District.CIQIKOU).user
+    staff = StaffScopeFactory(request_type=RequestType.CHILDCARE, district=street("ciqikou")).user
     supervisor = StaffFactory(permissions=["services.view_all_requests"])
 
     def search(user, query):
@@ -104,7 +105,7 @@ def test_status_changes_are_indexed(search_backend, requests, indexed):
 
 def test_the_staff_search_page_is_for_staff_who_handle_requests(search_backend, requests, client):
     mine, _other = requests
-    staff = StaffScopeFactory(request_type=RequestType.CHILDCARE, district=District.CIQIKOU).user
+    staff = StaffScopeFactory(request_type=RequestType.CHILDCARE, district=street("ciqikou")).user
     url = reverse("search_admin:service_requests")
 
     client.force_login(staff)

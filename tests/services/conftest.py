@@ -1,14 +1,14 @@
 import pytest
 
-from services.factories import ServiceRequestFactory, StaffFactory, StaffScopeFactory
-from services.models import District, RequestType
+from services.factories import ServiceRequestFactory, StaffFactory, StaffScopeFactory, street
+from services.models import RequestType
 
 
 @pytest.fixture
 def service_request(db):
     return ServiceRequestFactory(
         request_type=RequestType.CHILDCARE,
-        district=District.CIQIKOU,
+        district=street("ciqikou"),
         receipt_email="family@example.invalid",
     )
 
@@ -17,7 +17,7 @@ def service_request(db):
 def scoped_staff(db):
     """Handles 军娃托管 in 磁器口街道, without permission to see unmasked personal data."""
     return StaffScopeFactory(
-        request_type=RequestType.CHILDCARE, district=District.CIQIKOU, user__username="scoped"
+        request_type=RequestType.CHILDCARE, district=street("ciqikou"), user__username="scoped"
     ).user
 
 

@@ -14,8 +14,9 @@ from services.factories import (
     ServiceRequestFactory,
     StaffFactory,
     StaffScopeFactory,
+    street,
 )
-from services.models import District, FieldGroup, PersonalDataAccessLog, RequestType, Status
+from services.models import FieldGroup, PersonalDataAccessLog, RequestType, Status
 
 from .files import png_upload
 
@@ -30,17 +31,21 @@ def make_user(kind):
     if kind == "no_scope":
         return StaffFactory(username="no_scope")
     if kind == "other_type":
-        return StaffScopeFactory(request_type=RequestType.ENROLMENT, district=District.CIQIKOU).user
+        return StaffScopeFactory(
+            request_type=RequestType.ENROLMENT, district=street("ciqikou")
+        ).user
     if kind == "other_district":
         return StaffScopeFactory(
-            request_type=RequestType.CHILDCARE, district=District.TIANXINGQIAO
+            request_type=RequestType.CHILDCARE, district=street("tianxingqiao")
         ).user
     if kind == "scoped":
-        return StaffScopeFactory(request_type=RequestType.CHILDCARE, district=District.CIQIKOU).user
+        return StaffScopeFactory(
+            request_type=RequestType.CHILDCARE, district=street("ciqikou")
+        ).user
     if kind == "scoped_personal_data":
         return StaffScopeFactory(
             request_type=RequestType.CHILDCARE,
-            district=District.CIQIKOU,
+            district=street("ciqikou"),
             user__permissions=["services.view_personal_data"],
         ).user
     if kind == "supervisor":
@@ -124,7 +129,9 @@ def test_lists_mask_personal_data(client, service_request, scoped_staff):
 
 def test_queues_filter_by_type_status_district_and_assignee(client, db, supervisor):
     childcare = ServiceRequestFactory()
-    enrolment = ServiceRequestFactory(request_type=RequestType.ENROLMENT, district=District.YUBEILU)
+    enrolment = ServiceRequestFactory(
+        request_type=RequestType.ENROLMENT, district=street("yubeilu")
+    )
     client.force_login(supervisor)
     queue = reverse("services_admin:queue")
 
@@ -277,7 +284,7 @@ def test_staff_enter_a_request_for_a_family_within_their_scope(client, db, scope
     assert client.get(reverse("services_admin:enter", args=["enrolment"])).status_code == 302
     url = reverse("services_admin:enter", args=["employment"])
     StaffScopeFactory(
-        user=scoped_staff, request_type=RequestType.EMPLOYMENT, district=District.CIQIKOU
+        user=scoped_staff, request_type=RequestType.EMPLOYMENT, district=street("ciqikou")
     )
     page = client.get(url).content.decode()
     assert "磁器口街道" in page and "天星桥街道" not in page
@@ -285,7 +292,7 @@ def test_staff_enter_a_request_for_a_family_within_their_scope(client, db, scope
     data = {
         "applicant_name": "李大爷",
         "applicant_phone": "13912345678",
-        "relationship": "parent",
+        "relationship": "self",
         "district": "ciqikou",
         "member_status": "veteran",
         "member_unit": "磁器口街道金碧社区",
@@ -295,6 +302,7 @@ def test_staff_enter_a_request_for_a_family_within_their_scope(client, db, scope
         "consent_channel": "paper",
         "consent_note": "上门走访，签字同意书已存档",
         "sensitive_consent": "on",
+        "document_member_proof_later": "on",
         "submission_token": token,
     }
     response = client.post(url, data)

@@ -54,7 +54,11 @@ def test_closed_requests_past_retention_lose_their_personal_data(db, settings, s
         "",
     )
     assert old.child_birth_date is None and old.anonymised_at is not None
-    assert (old.request_type, old.district, old.status) == ("childcare", "ciqikou", Status.RESOLVED)
+    assert (old.request_type, old.district.code, old.status) == (
+        "childcare",
+        "ciqikou",
+        Status.RESOLVED,
+    )
     assert old.events.count() == 4
     assert old.rating.score == 4 and old.rating.comment == ""
     assert not old.internal_notes.exists()
@@ -74,3 +78,27 @@ def test_a_dry_run_changes_nothing(db, settings, scoped_staff):
     assert "将匿名化 1 件申请" in out.getvalue()
     old.refresh_from_db()
     assert old.anonymised_at is None
+
+
+def test_the_retention_command_purges_expired_drafts_and_their_files(client, db, settings):
+    import os
+
+    from django.contrib.sessions.models import Session
+
+    from services.drafts import DRAFT_TTL_SECONDS
+
+    from .test_views import CHECK, fill_in, token
+
+    fill_in(client)
+    client.post(CHECK, {"submission_token": token(client), "document_member_proof": png_upload()})
+    [kept] = (settings.SERVICES_PRIVATE_ROOT / "drafts").iterdir()
+    call_command("anonymise_closed_requests", stdout=io.StringIO())
+    assert kept.exists() and Session.objects.count() == 1, "a live draft stays"
+
+    long_ago = timezone.now() - datetime.timedelta(seconds=DRAFT_TTL_SECONDS + 60)
+    os.utime(kept, (long_ago.timestamp(), long_ago.timestamp()))
+    Session.objects.update(expire_date=long_ago)
+    out = io.StringIO()
+    call_command("anonymise_closed_requests", stdout=out)
+    assert not kept.exists() and not Session.objects.exists()
+    assert "1 个过期的草稿材料文件" in out.getvalue()

@@ -4,11 +4,11 @@ import logging
 
 from django.urls import reverse
 
-from services.factories import EXAMPLE_ID_NUMBER, EXAMPLE_PHONE, StaffScopeFactory
-from services.models import District, RequestType, ServiceRequest
+from services.factories import EXAMPLE_ID_NUMBER, EXAMPLE_PHONE, StaffScopeFactory, street
+from services.models import RequestType, ServiceRequest
 
 from .files import png_upload
-from .test_views import APPLY, CHECK, form_data
+from .test_views import APPLY, CHECK, confirm_data, form_data
 
 
 def test_submit_track_and_staff_views_log_no_phone_or_id_number(
@@ -17,21 +17,12 @@ def test_submit_track_and_staff_views_log_no_phone_or_id_number(
     caplog.set_level(logging.DEBUG)
     staff = StaffScopeFactory(
         request_type=RequestType.CHILDCARE,
-        district=District.CIQIKOU,
+        district=street("ciqikou"),
         user__permissions=["services.view_personal_data"],
     ).user
     with django_capture_on_commit_callbacks(execute=True):
         client.post(APPLY, form_data(receipt_email="family@example.invalid"))
-        token = client.session["services:draft:childcare"]["token"]
-        client.post(
-            CHECK,
-            {
-                "submission_token": token,
-                "sensitive_consent": "on",
-                "guardian_consent": "on",
-                "attachments": [png_upload()],
-            },
-        )
+        client.post(CHECK, confirm_data(client, attachments=[png_upload()]))
     service_request = ServiceRequest.objects.get()
     client.post(reverse("services:track"), {"reference": "SY2026-WRONG000", "phone": EXAMPLE_PHONE})
     client.post(

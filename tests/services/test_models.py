@@ -51,7 +51,16 @@ def test_ordinary_text_is_fine(value):
 
 def test_each_type_requires_its_own_details():
     enrolment = ServiceRequest(request_type=RequestType.ENROLMENT)
-    assert {"child_name", "wanted_school", "id_number"} <= set(enrolment.missing_answers())
+    assert {"child_name", "wanted_school", "enrolment_kind", "child_grade"} <= set(
+        enrolment.missing_answers()
+    )
+    allowance = ServiceRequest(request_type=RequestType.ALLOWANCE)
+    assert set(allowance.missing_answers()) == {
+        "id_number",
+        "bank_name",
+        "bank_account",
+        "declares_unemployed",
+    }
     employment = ServiceRequest(request_type=RequestType.EMPLOYMENT)
     assert set(employment.missing_answers()) == {"education", "wanted_work", "availability"}
 

@@ -67,11 +67,14 @@ def test_anonymised_requests_cannot_be_tracked(service_request):
 
 @pytest.mark.parametrize("case", ["unknown", "wrong-phone"])
 def test_an_unknown_reference_and_a_wrong_phone_get_one_answer(client, service_request, case):
+    url = reverse("services:track")
     reference = service_request.reference if case != "unknown" else "SY2026-ZZZZZZZZ"
     phone = "13900000000" if case != "unknown" else EXAMPLE_PHONE
-    response = client.post(reverse("services:track"), {"reference": reference, "phone": phone})
-    assert response.status_code == 200
-    assert NOT_FOUND_MESSAGE in response.content.decode()
+    response = client.post(url, {"reference": reference, "phone": phone}, follow=True)
+    assert response.redirect_chain == [(url, 303)], "post/redirect/get"
+    page = response.content.decode()
+    assert NOT_FOUND_MESSAGE in page
+    assert phone not in page, "the phone number is typed again, never kept"
     assert "services:tracked" not in client.session
 
 
@@ -116,7 +119,9 @@ def test_behind_a_proxy_each_client_is_counted_by_the_proxys_header(
         )
     right = {"reference": service_request.reference, "phone": EXAMPLE_PHONE}
     assert client.post(url, right, HTTP_X_REAL_IP="203.0.113.9").status_code == 429
-    assert client.post(url, right, HTTP_X_REAL_IP="203.0.113.10").status_code == 302
+    assert client.post(url, right, HTTP_X_REAL_IP="203.0.113.10").url == reverse(
+        "services:track_status"
+    )
 
 
 @pytest.mark.parametrize(

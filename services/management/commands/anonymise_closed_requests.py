@@ -1,17 +1,20 @@
 import datetime
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from services.actions import service_request_anonymise
+from services.drafts import kept_files_purge
 from services.selectors import closed_requests_due_for_anonymisation
 
 
 class Command(BaseCommand):
     help = (
         "匿名化办结（已办结、不予受理、已撤回）超过保存期限（SERVICES_RETENTION_DAYS 天）的申请："
-        "删除姓名、电话、证件号、子女信息和附件，保留统计数据。可每天定时运行。"
+        "删除姓名、电话、证件号、子女信息和附件，保留统计数据；"
+        "并删除过期的会话（含未提交的申请草稿）和草稿中超过 2 小时的材料文件。可每天定时运行。"
     )
 
     def add_arguments(self, parser):
@@ -29,4 +32,11 @@ class Command(BaseCommand):
         for service_request in due.iterator():
             service_request_anonymise(service_request=service_request)
             count += 1
-        self.stdout.write(self.style.SUCCESS(f"已匿名化 {count} 件申请。"))
+        # Unsent drafts live in sessions (two hours) and their files under drafts/.
+        call_command("clearsessions")
+        files = kept_files_purge(now=timezone.now())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已匿名化 {count} 件申请；已清除过期会话和 {files} 个过期的草稿材料文件。"
+            )
+        )
