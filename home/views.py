@@ -1,4 +1,5 @@
 from django.http import HttpResponseRedirect
+from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -13,8 +14,12 @@ def reading_mode(request):
 
     A plain form post, so the switch works without JavaScript too.
     """
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # Checked as it will be sent (percent-encoded), so a long Chinese path that Django would
+    # refuse as a redirect target once encoded falls back to the home page.
+    next_url = iri_to_uri(request.POST.get("next", "/"))
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if request.POST.get("mode") == "large":

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from education.factories import (
@@ -76,6 +77,20 @@ def test_reading_mode_never_redirects_to_another_site(client, db):
     response = client.post("/reading-mode/", {"mode": "large", "next": "https://evil.example.com/"})
     assert response["Location"] == "/"
     assert client.get("/reading-mode/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("sent", "location"),
+    [
+        ("/education/国防教育/", "/education/%E5%9B%BD%E9%98%B2%E6%95%99%E8%82%B2/"),
+        ("/" + "长" * 1000, "/"),  # over 2,048 characters once encoded: refused as a target
+        ("honours/", "/"),  # not a path on this site
+        ("//evil.example.com/", "/"),
+    ],
+)
+def test_reading_mode_returns_only_to_a_path_on_this_site(client, db, sent, location):
+    response = client.post("/reading-mode/", {"mode": "large", "next": sent})
+    assert response["Location"] == location
 
 
 def test_unknown_pages_get_a_chinese_404(client, home_page):
