@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from home.personal_data import mask_mobile_number
+from worker.delivery import deliver_once
 
 from .models import ServiceRequest, Status
 from .selectors import staff_to_notify
@@ -72,17 +73,20 @@ def notify_applicant(*, request_id: int) -> None:
     if service_request.anonymised_at:
         return
     message = applicant_message(service_request)
-    sms_sender().send(phone=service_request.applicant_phone, message=message)
+    # One message per version of the request, however often the task runs.
+    key = f"{service_request.pk}:v{service_request.version}"
+    deliver_once(
+        key=f"applicant-sms:{key}",
+        send=lambda: sms_sender().send(phone=service_request.applicant_phone, message=message),
+    )
     if service_request.receipt_email:
-        send_mail(
-            _("【双拥之家】申请 %(reference)s：%(status)s")
-            % {
-                "reference": service_request.reference,
-                "status": service_request.get_status_display(),
-            },
-            message,
-            None,
-            [service_request.receipt_email],
+        subject = _("【双拥之家】申请 %(reference)s：%(status)s") % {
+            "reference": service_request.reference,
+            "status": service_request.get_status_display(),
+        }
+        deliver_once(
+            key=f"applicant-email:{key}",
+            send=lambda: send_mail(subject, message, None, [service_request.receipt_email]),
         )
 
 
@@ -101,12 +105,14 @@ def notify_staff(*, request_id: int) -> None:
         "status": service_request.get_status_display(),
         "url": url,
     }
-    send_mail(
-        _("【双拥之家】待办申请 %(reference)s") % params,
+    subject = _("【双拥之家】待办申请 %(reference)s") % params
+    body = (
         _("%(type)s申请 %(reference)s（%(district)s，%(status)s）进入您的待办队列：%(url)s")
-        % params,
-        None,
-        recipients,
+        % params
+    )
+    deliver_once(
+        key=f"staff-email:{service_request.pk}:v{service_request.version}",
+        send=lambda: send_mail(subject, body, None, recipients),
     )
 
 

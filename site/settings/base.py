@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "merchants",
     "services",
     "search",
+    "worker",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -191,6 +192,17 @@ WAGTAILSEARCH_BACKENDS = search_backends_from_env(os.environ)
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+
+# The queued worker (`manage.py run_worker`, production): tasks per batch between its own
+# chores, how long a task may stay RUNNING before its worker counts as dead (longer than any
+# task takes), how often an interrupted task is tried, the longest wait for a lost database,
+# the pause when the queue is empty, and the commands it runs itself, every so many seconds.
+WORKER_BATCH_SIZE = 100
+WORKER_STALE_AFTER_SECONDS = 600
+WORKER_MAX_ATTEMPTS = 5
+WORKER_MAX_BACKOFF_SECONDS = 10
+WORKER_IDLE_SECONDS = 1
+WORKER_PERIODIC_COMMANDS = {"search_catch_up": 30}
 
 LOGGING = {
     "version": 1,

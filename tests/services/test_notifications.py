@@ -6,6 +6,7 @@ from django.core import mail
 from services.actions import service_request_transition
 from services.factories import EXAMPLE_ID_NUMBER, EXAMPLE_PHONE, ServiceRequestFactory
 from services.models import Status
+from services.notifications import notify_applicant
 
 
 class FailingEmailBackend:
@@ -85,3 +86,17 @@ def test_the_sms_sender_is_chosen_by_a_setting(settings, sender):
 
     settings.SERVICES_SMS_SENDER = sender
     assert type(sms_sender()).__name__ == "ConsoleSmsSender"
+
+
+def test_a_notification_run_again_sends_nothing_twice(
+    db, django_capture_on_commit_callbacks, caplog
+):
+    """A worker that died after the gateway took the message runs the task again: the family
+    gets one SMS and one email about the same state of their request."""
+    caplog.set_level(logging.INFO, logger="services")
+    with django_capture_on_commit_callbacks(execute=True):
+        service_request = ServiceRequestFactory(receipt_email="family@example.invalid")
+    notify_applicant.call(request_id=service_request.pk)
+    sms = [r for r in caplog.records if r.getMessage().startswith("SMS to")]
+    assert len(sms) == 1
+    assert len([m for m in mail.outbox if m.to == ["family@example.invalid"]]) == 1

@@ -1,0 +1,50 @@
+"""The seam with django-tasks-db: its result rows, read and reset here and nowhere else.
+
+django-tasks-db leaves a task RUNNING when its worker dies, and marks FAILED a task that lost
+the database mid-run; neither is run again. These functions put such tasks back in the queue.
+tests/worker/test_contract.py fails loudly if the fields or statuses used here change.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+# A task that failed only because the database went away may run again; any other failure is
+# the task's own and stays failed for staff to read.
+DATABASE_ERRORS = (
+    "django.db.utils.OperationalError",
+    "django.db.utils.InterfaceError",
+)
+
+
+def requeue_interrupted_tasks(
+    *, worker_id: str, stale_after: datetime.timedelta, max_attempts: int
+) -> int:
+    """Back to the queue: tasks this worker was running when it lost the database, tasks
+    RUNNING for longer than `stale_after` (their worker died), and tasks that failed on a
+    database error, each while it has had fewer than `max_attempts` runs. Returns how many."""
+    now = timezone.now()
+    candidates = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING
+    ) | DBTaskResult.objects.filter(
+        status=TaskResultStatus.FAILED, exception_class_path__in=DATABASE_ERRORS
+    )
+    requeued = 0
+    for result in candidates.only("id", "status", "started_at", "worker_ids"):
+        if len(result.worker_ids) >= max_attempts:
+            continue
+        if result.status == TaskResultStatus.RUNNING:
+            ours = result.worker_ids[-1:] == [worker_id]
+            if not ours and result.started_at and result.started_at > now - stale_after:
+                continue  # another worker is still on it
+        requeued += DBTaskResult.objects.filter(pk=result.pk, status=result.status).update(
+            status=TaskResultStatus.READY,
+            run_after=now,
+            started_at=None,
+            finished_at=None,
+            exception_class_path="",
+            traceback="",
+        )
+    return requeued
