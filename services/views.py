@@ -11,8 +11,10 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -61,6 +63,10 @@ from .selectors import (
 from .tracking import client_ip, service_request_track
 
 SUBMITTED_SESSION_KEY = "services:submitted"
+# The reference of the request just sent, signed, for the confirmation page alone: if the
+# database is briefly away when that page loads, the family still gets their reference.
+RECEIPT_COOKIE = "services_receipt"
+RECEIPT_SALT = "services.receipt"
 TRACKED_SESSION_KEY = "services:tracked"
 NOT_FOUND_MESSAGE = _("未找到与该受理编号和手机号匹配的申请，请核对后再试。")
 WAIT_MESSAGE = _("尝试次数过多。为保护申请人的信息，请 %(minutes)d 分钟后再试。")
@@ -257,7 +263,18 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
                     "at": timezone.now().isoformat(),
                 }
                 draft_clear(request, request_type)
-                return _see_other("services:done")
+                response = _see_other("services:done")
+                response.set_signed_cookie(
+                    RECEIPT_COOKIE,
+                    service_request.reference,
+                    salt=RECEIPT_SALT,
+                    max_age=DRAFT_TTL_SECONDS,
+                    path=reverse("services:done"),
+                    secure=request.is_secure(),
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
         data = {
             name: value
             for name, value in request.POST.items()
@@ -288,7 +305,18 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
 @never_cache
 def done(request: HttpRequest) -> HttpResponse:
     """The confirmation, with a printable copy; only in the session that submitted it, and
-    only for as long as a draft would live."""
+    only for as long as a draft would live. Without the database, the reference alone."""
+    try:
+        return _confirmation(request)
+    except DatabaseError:
+        reference = request.get_signed_cookie(
+            RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=DRAFT_TTL_SECONDS
+        )
+        # A page of its own, with nothing the database would be asked for.
+        return render(request, "services/done_offline.html", {"reference": reference})
+
+
+def _confirmation(request: HttpRequest) -> HttpResponse:
     submitted = request.session.get(SUBMITTED_SESSION_KEY)
     at = submitted and submitted.get("at")
     if not at or (timezone.now() - datetime.datetime.fromisoformat(at)).total_seconds() > (

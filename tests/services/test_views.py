@@ -3,8 +3,10 @@
 import datetime
 import re
 
+import psycopg
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -520,3 +522,36 @@ def test_every_type_can_be_applied_for(client, db, request_type):
     )
     assert response.url == DONE
     assert ServiceRequest.objects.get().request_type == request_type
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ends a PostgreSQL session")
+def test_the_family_gets_its_reference_when_the_database_blinks_after_submitting(client):
+    fill_in(client)
+    response = confirm(client)
+    reference = ServiceRequest.objects.get().reference
+    assert response.cookies["services_receipt"]["path"] == DONE
+    assert reference not in response["Location"]
+
+    # The database drops the site's connection, as a PostgreSQL restart does.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    done = client.get(DONE)
+    page = done.content.decode()
+    assert done.status_code == 200 and reference in page
+    assert "请不要重复提交" in page and "王丽" not in page
+
+    # The database is back. Each request starts by dropping a broken connection, which
+    # Django's test client skips: done here as the request handler does in production.
+    close_old_connections()
+    assert "王丽" in client.get(DONE).content.decode()
+
+
+def test_a_forged_receipt_cookie_shows_no_reference(client, db):
+    client.cookies["services_receipt"] = "SY2026-FORGED01"
+    page = client.get(DONE)
+    assert page.status_code == 302  # no submission in this session: back to the index
