@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_SETTINGS_MODULE=siteconf.settings.dev
 
-.PHONY: run test install install-test lint messages
+.PHONY: run test prod-check install install-test lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: install
 ## Install what the tests need, start PostgreSQL and a search node, run every check and test.
 test:
 	bash scripts/test.sh
+
+## Rehearse production without containers: the Procfile's steps and processes, used as a family
+## and staff would (make test runs it too).
+prod-check:
+	PROD_CHECK_ONLY=1 bash scripts/test.sh
 
 lint: install-test
 	$(BIN)/ruff check .

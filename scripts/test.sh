@@ -84,6 +84,15 @@ log "Production settings pass the deployment checks"
 DJANGO_SETTINGS_MODULE=siteconf.settings.production DJANGO_SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   DJANGO_ALLOWED_HOSTS=shuangyong.example.cn "$BIN/python" manage.py check --deploy --fail-level WARNING
 
+# The Procfile's processes on production settings, in their own database and index.
+if [ "${SKIP_PROD_CHECK:-}" != 1 ]; then
+  log "Production rehearsal (make prod-check)"
+  as_postgres "$PG_BIN/createdb" -h "$PG_DIR" -U shuangyong prodcheck
+  timeout --signal=TERM --kill-after=30 15m "$BIN/python" scripts/prod_check.py \
+    --search-url "$SEARCH_TEST_URL" --database-url "postgres://shuangyong@/prodcheck?host=$PG_DIR"
+  if [ "${PROD_CHECK_ONLY:-}" = 1 ]; then exit 0; fi
+fi
+
 log "pytest"
 # A hung run ends here rather than at CI's limit; each test also has its own timeout.
 timeout --signal=TERM --kill-after=60 "${TEST_TIMEOUT:-40m}" "$BIN/python" -m pytest "$@"

@@ -27,7 +27,7 @@ def _run_due_commands(*, last_run: dict[str, float]) -> None:
             logger.warning("%s: %s", command, error)
 
 
-def run_worker(*, worker_id: str, cycles: int | None = None, verbosity: int = 1) -> None:
+def run_worker(*, worker_id: str, cycles: int | None = None) -> None:
     """Runs queued tasks until stopped (SIGTERM/SIGINT end it between tasks), or for `cycles`
     rounds. A lost database is one log line and a wait that doubles up to a limit."""
     last_run: dict[str, float] = {}
@@ -49,7 +49,9 @@ def run_worker(*, worker_id: str, cycles: int | None = None, verbosity: int = 1)
                 startup_delay=False,
                 max_tasks=settings.WORKER_BATCH_SIZE,
                 worker_id=worker_id,
-                verbosity=verbosity,
+                # Quiet: its "starting" and "no more tasks" lines would come every second.
+                # A task's failure is kept with its result in the database.
+                verbosity=0,
             )
             _run_due_commands(last_run=last_run)
             backoff = 0.0

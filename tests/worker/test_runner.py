@@ -20,7 +20,7 @@ def _status(result) -> str:
 
 def test_queued_tasks_run(queued):
     first, second = queued.record.enqueue("a"), queued.record.enqueue("b")
-    run_worker(worker_id="w1", cycles=1, verbosity=0)
+    run_worker(worker_id="w1", cycles=1)
     assert queued.runs == ["a", "b"]
     assert {_status(first), _status(second)} == {TaskResultStatus.SUCCESSFUL}
 
@@ -31,13 +31,13 @@ def test_a_task_left_running_by_a_dead_worker_runs_again_once_it_is_stale(queued
     DBTaskResult.objects.filter(pk=result.id).update(
         status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["dead"]
     )
-    run_worker(worker_id="w2", cycles=1, verbosity=0)
+    run_worker(worker_id="w2", cycles=1)
     assert queued.runs == [], "a task another worker started a moment ago is left to it"
 
     DBTaskResult.objects.filter(pk=result.id).update(
         started_at=timezone.now() - datetime.timedelta(minutes=11)
     )
-    run_worker(worker_id="w2", cycles=1, verbosity=0)
+    run_worker(worker_id="w2", cycles=1)
     assert queued.runs == ["orphan"] and _status(result) == TaskResultStatus.SUCCESSFUL
 
 
@@ -72,7 +72,7 @@ def test_failures_of_the_task_itself_stay_failed_and_retries_are_bounded(queued)
 def test_the_worker_survives_losing_the_database_mid_task_and_carries_on(queued, caplog):
     lost = queued.lose_the_database_once.enqueue("lost")
     after = queued.record.enqueue("after")
-    run_worker(worker_id="w4", cycles=3, verbosity=0)
+    run_worker(worker_id="w4", cycles=3)
 
     assert queued.runs == ["lost", "lost", "after"]
     assert _status(lost) == _status(after) == TaskResultStatus.SUCCESSFUL

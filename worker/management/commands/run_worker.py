@@ -11,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None, help="在所有后台任务进程中唯一")
         parser.add_argument("--cycles", type=int, default=None, help="只运行这么多轮（测试用）")
 
-    def handle(self, *, worker_id, cycles, verbosity, **options):
-        run_worker(worker_id=worker_id or get_random_string(32), cycles=cycles, verbosity=verbosity)
+    def handle(self, *, worker_id, cycles, **options):
+        run_worker(worker_id=worker_id or get_random_string(32), cycles=cycles)
