@@ -26,4 +26,4 @@ RUN mkdir -p /app/private-media /app/media && chown shuangyong:shuangyong /app/p
 USER shuangyong
 EXPOSE 8000
 # The Procfile's `web` line.
-CMD ["sh", "-c", "gunicorn siteconf.wsgi --bind 0.0.0.0:${PORT} --workers ${GUNICORN_WORKERS:-3} --timeout 60 --access-logfile -"]
+CMD ["sh", "-c", "gunicorn siteconf.wsgi --bind 0.0.0.0:${PORT} --workers ${GUNICORN_WORKERS:-3} --timeout 60"]

@@ -1,6 +1,7 @@
 """What people searched, and which searches found nothing, for editors."""
 
 import datetime
+import re
 
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -8,13 +9,28 @@ from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.search.utils import normalise_query_string
 
+from home.personal_data import mask_numbers_in_text
+
 from .models import ZeroResultDailyHits
 
 REPORT_DAYS = 30
 
+# A code of letters and digits (a request's reference such as SY2026-7K3QX9HM, a card or
+# account number): private to whoever typed it, and no guide to what readers look for.
+_CODE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9-]{8,}", re.ASCII)
+
+
+def is_recordable(query: str) -> bool:
+    """False for a search holding a number of seven digits or more (an identity or phone
+    number, in any spacing or width) or a code of letters and digits: never stored."""
+    return mask_numbers_in_text(query) == query and not _CODE.search(query)
+
 
 def search_record(*, query: str, found: bool) -> None:
-    """Counts the search in search promotions' daily hits and, when it found nothing, here."""
+    """Counts the search in search promotions' daily hits and, when it found nothing, here.
+    Searches that hold personal numbers or codes are not counted anywhere."""
+    if not is_recordable(query):
+        return
     logged = Query.get(query)
     logged.add_hit()
     if not found:

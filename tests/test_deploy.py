@@ -36,3 +36,13 @@ def test_every_process_in_the_image_runs_on_production_settings():
     assert "ENV DJANGO_SETTINGS_MODULE=siteconf.settings.production" in (
         ROOT / "Dockerfile"
     ).read_text(encoding="utf-8")
+
+
+def test_the_access_log_leaves_out_query_strings_and_referrers():
+    """/search/?q=<an identity number> must not reach the logs."""
+    namespace: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(encoding="utf-8"), namespace)  # noqa: S102
+    assert namespace["accesslog"] == "-"
+    fmt = namespace["access_log_format"]
+    assert "%(U)s" in fmt
+    assert "%(r)s" not in fmt and "%(q)s" not in fmt and "%(f)s" not in fmt
