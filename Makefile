@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_SETTINGS_MODULE=siteconf.settings.dev
 
-.PHONY: run test prod-check install install-test lint messages
+.PHONY: run test prod-check load install install-test lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test:
 ## and staff would (make test runs it too).
 prod-check:
 	PROD_CHECK_ONLY=1 bash scripts/test.sh
+
+## Submissions under load with a fault halfway, everything counted afterwards (a benchmark:
+## figures in RESILIENCE.md). For example: make load LOAD_ARGS="--fault engine-kill".
+load:
+	LOAD=1 LOAD_ARGS="$(LOAD_ARGS)" bash scripts/test.sh
 
 lint: install-test
 	$(BIN)/ruff check .

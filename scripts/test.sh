@@ -84,6 +84,18 @@ log "Production settings pass the deployment checks"
 DJANGO_SETTINGS_MODULE=siteconf.settings.production DJANGO_SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   DJANGO_ALLOWED_HOSTS=shuangyong.example.cn "$BIN/python" manage.py check --deploy --fail-level WARNING
 
+# make load: the load and fault benchmark instead of the tests (bench/load.py).
+if [ "${LOAD:-}" = 1 ]; then
+  log "Load benchmark: bench/load.py ${LOAD_ARGS:-}"
+  as_postgres "$PG_BIN/createdb" -h "$PG_DIR" -U shuangyong load
+  restart="$PG_BIN/pg_ctl -D $PG_DIR/data -m fast -w restart"
+  [ "$(id -u)" = 0 ] && restart="runuser -u postgres -- $restart"
+  # shellcheck disable=SC2086  # LOAD_ARGS is a list of options
+  "$BIN/python" bench/load.py --database-url "postgres://shuangyong@/load?host=$PG_DIR" \
+    --postgres-restart "$restart" ${LOAD_ARGS:-}
+  exit $?
+fi
+
 # The Procfile's processes on production settings, in their own database and index.
 if [ "${SKIP_PROD_CHECK:-}" != 1 ]; then
   log "Production rehearsal (make prod-check)"

@@ -1,0 +1,308 @@
+"""`make load`: service-request submissions under load, with one fault injected halfway, then
+everything counted: nothing lost, nothing twice.
+
+Runs the Procfile's processes on production settings (scripts/rehearsal.py) against the
+PostgreSQL that scripts/test.sh started and an OpenSearch node of its own (so it can kill,
+hang and restart it). `--clients` families apply at once (every request type, one attachment
+each) while `--readers` visitors load public pages and search. Then it waits for the queue to
+drain and checks, against the database and the engine: exactly one request per family that got
+a reference, each attachment readable, each request indexed, one receipt SMS each, no 5xx.
+It prints submissions/s, p50/p95/p99 of the final POST, the readers' throughput and p95, and
+what the fault cost. Traffic goes to loopback only; every loop is bounded in count and time.
+
+    bench/load.py --database-url URL --postgres-restart "pg_ctl -D … restart" \\
+        --submissions 10000 --clients 32 --fault engine-kill
+"""
+
+import argparse
+import itertools
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tools" / "opensearch")]
+
+from node import start_node  # noqa: E402
+from rehearsal import Browser, Site, family_applies, log, sample_answers, wait_for  # noqa: E402
+
+FAULTS = ("none", "engine-kill", "engine-hang", "postgres-restart", "worker-kill")
+NAME_PREFIX = "压测示例"
+READER_PATHS = ["/", "/education/", "/honours/", "/merchants/", "/services/childcare/"]
+READER_QUERIES = ["双拥", "军娃托管", "民兵", "光荣之家", "就业"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Load:
+    def __init__(self, site: Site, args):
+        self.site = site
+        self.args = args
+        self.answers = sample_answers()
+        self.numbers = itertools.count()
+        self.lock = threading.Lock()
+        self.submissions: list = []  # (name, Submission or the exception's text)
+        self.reads: list[tuple[int, float]] = []
+        self.done = threading.Event()
+
+    def family(self) -> None:
+        types = list(self.answers)
+        deadline = time.monotonic() + self.args.max_minutes * 60
+        while time.monotonic() < deadline:
+            number = next(self.numbers)
+            if number >= self.args.submissions:
+                return
+            name = f"{NAME_PREFIX}{number:05d}"
+            request_type = types[number % len(types)]
+            try:
+                outcome = family_applies(
+                    Browser(self.site),
+                    request_type=request_type,
+                    answers=self.answers[request_type],
+                    name=name,
+                )
+            except (AssertionError, OSError) as error:
+                outcome = str(error)[:200]
+            with self.lock:
+                self.submissions.append((name, outcome))
+
+    def reader(self) -> None:
+        browser = Browser(self.site)
+        paths = itertools.cycle(
+            READER_PATHS + [f"/search/?q={urllib.parse.quote(q)}" for q in READER_QUERIES]
+        )
+        while not self.done.is_set():
+            started = time.monotonic()
+            try:
+                status = browser.request(next(paths))[0]
+            except OSError:
+                status = 0
+            with self.lock:
+                self.reads.append((status, time.monotonic() - started))
+
+    def finished(self) -> int:
+        with self.lock:
+            return len(self.submissions)
+
+
+def inject(fault: str, *, site: Site, node, args, halfway: threading.Event) -> dict:
+    """Waits for half the submissions, then injects the fault; returns what it did."""
+    halfway.wait()
+    started = time.strftime("%H:%M:%S")
+    log(f"fault: {fault}")
+    if fault == "engine-kill":
+        os.killpg(node.pid, signal.SIGKILL)
+        time.sleep(20)
+        node.restart()
+    elif fault == "engine-hang":
+        os.killpg(node.pid, signal.SIGSTOP)
+        time.sleep(30)
+        os.killpg(node.pid, signal.SIGCONT)
+    elif fault == "postgres-restart":
+        subprocess.run(["sh", "-c", args.postgres_restart], check=True)
+    elif fault == "worker-kill":
+        site.kill("worker")
+        time.sleep(5)
+        site.start("worker")
+    log(f"fault over: {fault}")
+    return {"fault": fault, "at": started, "ended": time.strftime("%H:%M:%S")}
+
+
+COUNTS = """
+import json
+from django_tasks_db.models import DBTaskResult
+from search.models import PendingIndexUpdate
+print(json.dumps({
+    "queued": DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count(),
+    "pending_index": PendingIndexUpdate.objects.count(),
+}))
+"""
+
+VERIFY = """
+import json
+from collections import Counter
+from services.models import ServiceRequest
+from worker.models import Delivery
+requests = ServiceRequest.objects.filter(applicant_name__startswith=%(prefix)r)
+names = Counter(requests.values_list("applicant_name", flat=True))
+unreadable = 0
+for request in requests.prefetch_related("attachments"):
+    attachments = list(request.attachments.all())
+    if len(attachments) != 1 or not attachments[0].file.storage.exists(attachments[0].file.name):
+        unreadable += 1
+receipts = Counter(
+    key.split(":")[1] for key in Delivery.objects.filter(
+        key__startswith="applicant-sms:", delivered_at__isnull=False
+    ).values_list("key", flat=True) if key.endswith(":v1")
+)
+ids = set(str(pk) for pk in requests.values_list("pk", flat=True))
+print(json.dumps({
+    "stored": requests.count(),
+    "names": sorted(names),
+    "duplicates": sum(1 for n in names.values() if n > 1),
+    "attachment_problems": unreadable,
+    "without_receipt": len(ids - set(receipts)),
+    "receipts_twice": sum(1 for pk in ids if receipts.get(pk, 0) > 1),
+    "all_requests": ServiceRequest.objects.count(),
+}))
+"""
+
+
+def engine_count(search_url: str, index_prefix: str) -> int:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{search_url}/_cat/indices?format=json", timeout=30) as reply:
+        indices = json.load(reply)
+    return sum(
+        int(index["docs.count"])
+        for index in indices
+        if index["index"].startswith(index_prefix) and "servicerequest" in index["index"]
+    )
+
+
+def run(args) -> int:
+    folder = Path(tempfile.mkdtemp(prefix="shuangyong-load-"))
+    node = start_node(heap="1g")
+    site = Site(
+        database_url=args.database_url,
+        search_url=node.url,
+        folder=folder,
+        GUNICORN_WORKERS=str(args.web_workers),
+    )
+    load = Load(site, args)
+    halfway = threading.Event()
+    try:
+        site.prepare()
+        for name in ("web", "worker", "scheduler"):
+            site.start(name)
+        site.wait_until_serving()
+
+        fault_result: dict = {}
+        fault_thread = threading.Thread(
+            target=lambda: fault_result.update(
+                inject(args.fault, site=site, node=node, args=args, halfway=halfway)
+            ),
+            daemon=True,
+        )
+        fault_thread.start()
+        families = [threading.Thread(target=load.family) for _ in range(args.clients)]
+        readers = [threading.Thread(target=load.reader) for _ in range(args.readers)]
+        started = time.monotonic()
+        for thread in families + readers:
+            thread.start()
+        while any(thread.is_alive() for thread in families):
+            if load.finished() >= args.submissions // 2:
+                halfway.set()
+            time.sleep(0.5)
+        elapsed = time.monotonic() - started
+        halfway.set()
+        load.done.set()
+        for thread in readers:
+            thread.join(timeout=90)
+        fault_thread.join(timeout=300)
+
+        wait_for(
+            "the worker drains the queue and the index catches up",
+            lambda: site.shell(COUNTS) == {"queued": 0, "pending_index": 0},
+            seconds=args.drain_minutes * 60,
+            alive=site.check_alive,
+        )
+        counts = site.shell(VERIFY % {"prefix": NAME_PREFIX})
+        indexed = engine_count(node.url, site.search_index)
+    finally:
+        site.stop()
+        node.stop()
+
+    outcomes = [o for _, o in load.submissions if not isinstance(o, str)]
+    errors = [o for _, o in load.submissions if isinstance(o, str)]
+    with_reference = {
+        name for name, o in load.submissions if not isinstance(o, str) and o.reference
+    }
+    server_errors = sum(1 for o in outcomes if o.status >= 500)
+    times = [o.seconds * 1000 for o in outcomes if o.status == 303]
+    read_times = [seconds * 1000 for status, seconds in load.reads if status == 200]
+    read_errors = sum(1 for status, _ in load.reads if status >= 500 or status == 0)
+    stored = set(counts["names"])
+    lost_reference = len(stored - with_reference)
+
+    print(f"\nmake load — {time.strftime('%Y-%m-%d %H:%M')} — fault: {args.fault}")
+    print(f"  families {args.clients}, readers {args.readers}, web workers {args.web_workers}")
+    print(
+        f"  submissions attempted {len(load.submissions)}, stored {counts['stored']}, "
+        f"with a reference {len(with_reference)}, {len(load.submissions) / elapsed:.1f}/s"
+    )
+    if times:
+        print(
+            f"  final POST ms: p50 {statistics.median(times):.0f}  "
+            f"p95 {percentile(times, 0.95):.0f}  p99 {percentile(times, 0.99):.0f}  "
+            f"max {max(times):.0f}"
+        )
+    print(
+        f"  submission 5xx {server_errors}, other failures {len(errors)}"
+        + (f" (first: {errors[0]})" if errors else "")
+    )
+    print(f"  stored without the family getting its reference: {lost_reference}")
+    print(
+        f"  duplicates {counts['duplicates']}, attachment problems "
+        f"{counts['attachment_problems']}, without receipt {counts['without_receipt']}, "
+        f"receipt twice {counts['receipts_twice']}"
+    )
+    print(f"  engine documents for service requests {indexed} of {counts['all_requests']}")
+    if read_times:
+        print(
+            f"  readers: {len(load.reads) / elapsed:.1f} req/s, p95 "
+            f"{percentile(read_times, 0.95):.0f} ms, max {max(read_times):.0f} ms, "
+            f"errors {read_errors}"
+        )
+    print(f"  fault: {fault_result}")
+    problems = (
+        counts["duplicates"]
+        + counts["attachment_problems"]
+        + counts["without_receipt"]
+        + counts["receipts_twice"]
+        + (indexed != counts["all_requests"])
+    )
+    if not args.keep_logs:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"  logs in {folder}")
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument(
+        "--postgres-restart", default="", help="shell command restarting PostgreSQL"
+    )
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--readers", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--fault", choices=FAULTS, default="none")
+    parser.add_argument("--max-minutes", type=float, default=60)
+    parser.add_argument("--drain-minutes", type=float, default=20)
+    parser.add_argument("--keep-logs", action="store_true")
+    args = parser.parse_args()
+    if args.fault == "postgres-restart" and not args.postgres_restart:
+        parser.error("--fault postgres-restart needs --postgres-restart")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
