@@ -161,17 +161,21 @@ print(json.dumps({
 """
 
 
-def engine_count(search_url: str, index_prefix: str) -> int:
+def engine_indices(search_url: str, index_prefix: str) -> dict[str, int]:
+    """Documents per index of this run, as the engine counts them after a refresh."""
     import json
     import urllib.request
 
+    urllib.request.urlopen(
+        urllib.request.Request(f"{search_url}/{index_prefix}*/_refresh", method="POST"), timeout=30
+    ).close()
     with urllib.request.urlopen(f"{search_url}/_cat/indices?format=json", timeout=30) as reply:
         indices = json.load(reply)
-    return sum(
-        int(index["docs.count"])
+    return {
+        index["index"]: int(index["docs.count"])
         for index in indices
-        if index["index"].startswith(index_prefix) and "servicerequest" in index["index"]
-    )
+        if index["index"].startswith(index_prefix)
+    }
 
 
 def run(args) -> int:
@@ -222,7 +226,8 @@ def run(args) -> int:
             alive=site.check_alive,
         )
         counts = site.shell(VERIFY % {"prefix": NAME_PREFIX})
-        indexed = engine_count(node.url, site.search_index)
+        indices = engine_indices(node.url, site.search_index)
+        indexed = sum(count for name, count in indices.items() if "servicerequest" in name)
     finally:
         site.stop()
         node.stop()
@@ -262,6 +267,7 @@ def run(args) -> int:
         f"receipt twice {counts['receipts_twice']}"
     )
     print(f"  engine documents for service requests {indexed} of {counts['all_requests']}")
+    print(f"  engine indices: {indices}")
     if read_times:
         print(
             f"  readers: {len(load.reads) / elapsed:.1f} req/s, p95 "
