@@ -26,7 +26,6 @@ from .models import (
     CLOSED_STATUSES,
     DETAIL_FIELDS,
     FOLLOW_UP_AT_OR_BELOW,
-    NOTE_REQUIRED_FOR,
     Attachment,
     ConsentChannel,
     DocumentKind,
@@ -44,7 +43,8 @@ from .models import (
 from .notifications import after_commit, notify_applicant, notify_staff
 from .privacy import phone_digest
 from .rules import RULES, documents_needed
-from .selectors import eligible_assignees, missing_documents, next_statuses
+from .selectors import eligible_assignees, missing_documents
+from .workflow import Actor, Needs, Notify, Transition, may_take, resume_status, transition_to
 
 logger = logging.getLogger(__name__)
 
@@ -305,33 +305,58 @@ def _record_change(
     return event
 
 
-def _check_transition(*, service_request: ServiceRequest, to_status: str, note: str) -> None:
-    if to_status not in next_statuses(service_request=service_request):
+def _step(
+    *,
+    service_request: ServiceRequest,
+    to_status: str,
+    actor: AbstractBaseUser | None,
+    note: str,
+    documents_sent: int = 0,
+) -> Transition:
+    """The table's row for this step (services.workflow), or why it may not be taken."""
+    by = Actor.APPLICANT if actor is None else Actor.STAFF
+    transition = transition_to(service_request=service_request, to_status=to_status, by=by)
+    if transition is None:
         raise ValidationError(
             _("申请当前为“%(status)s”，不能改为“%(to)s”。")
             % {"status": service_request.get_status_display(), "to": Status(to_status).label},
             code="invalid_transition",
         )
-    if to_status in NOTE_REQUIRED_FOR and not note.strip():
+    if not may_take(transition, service_request=service_request, user=actor):
+        raise ValidationError(_("您不负责这一类型和街道的申请，不能办理。"), code="not_permitted")
+    if Needs.NOTE in transition.needs and not note.strip():
         raise ValidationError(
             {"note": _("请填写给申请人的说明：不予受理的原因，或需要补充的材料。")}
         )
+    if Needs.DOCUMENTS in transition.needs and not documents_sent:
+        raise ValidationError({"attachments": _("请选择要上传的材料。")})
     try:
         validate_no_markup(note)
     except ValidationError as error:
         raise ValidationError({"note": error.messages}) from None
+    return transition
+
+
+def _notify(transition: Transition, *, service_request: ServiceRequest) -> None:
+    if Notify.APPLICANT in transition.notify:
+        after_commit(notify_applicant, request_id=service_request.pk)
+    if Notify.STAFF in transition.notify:
+        after_commit(notify_staff, request_id=service_request.pk)
 
 
 def service_request_transition(
     *,
     service_request: ServiceRequest,
     to_status: str,
-    actor: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
     expected_version: int,
     note: str = "",
 ) -> ServiceRequestEvent:
-    """Staff move a request through the state machine; the applicant is notified."""
-    _check_transition(service_request=service_request, to_status=to_status, note=note)
+    """One step of the state machine: by staff (`actor`), or by the family (`actor` None).
+
+    What is allowed, who may take it, what it needs and whom it tells: services.workflow.
+    """
+    transition = _step(service_request=service_request, to_status=to_status, actor=actor, note=note)
     event = _record_change(
         service_request=service_request,
         expected_version=expected_version,
@@ -340,7 +365,7 @@ def service_request_transition(
         kind=EventKind.STATUS,
         to_status=to_status,
     )
-    after_commit(notify_applicant, request_id=service_request.pk)
+    _notify(transition, service_request=service_request)
     return event
 
 
@@ -348,18 +373,13 @@ def service_request_withdraw(
     *, service_request: ServiceRequest, expected_version: int
 ) -> ServiceRequestEvent:
     """The applicant withdraws their own request."""
-    _check_transition(service_request=service_request, to_status=Status.WITHDRAWN, note="")
-    event = _record_change(
+    return service_request_transition(
         service_request=service_request,
-        expected_version=expected_version,
-        actor=None,
-        note=_("申请人撤回了申请。"),
-        kind=EventKind.STATUS,
         to_status=Status.WITHDRAWN,
+        actor=None,
+        expected_version=expected_version,
+        note=_("申请人撤回了申请。"),
     )
-    after_commit(notify_applicant, request_id=service_request.pk)
-    after_commit(notify_staff, request_id=service_request.pk)
-    return event
 
 
 def service_request_add_documents(
@@ -370,7 +390,7 @@ def service_request_add_documents(
     documents: Mapping[str, UploadedFile] | None = None,
 ) -> ServiceRequestEvent:
     """The applicant sends what is missing: documents marked "later" (the request keeps its
-    status), or what staff asked for (the request goes back to where it was)."""
+    status), or what staff asked for (the table's step back to where the request was)."""
     documents = documents or {}
     missing = {rule.kind for rule in missing_documents(service_request=service_request)}
     asked = service_request.status == Status.NEEDS_INFO
@@ -381,10 +401,17 @@ def service_request_add_documents(
     checked_documents = check_documents(documents)
     checked = check_attachments(files, required=not checked_documents)
     count = len(checked) + len(checked_documents)
+    transition = None
+    to_status, kind = service_request.status, EventKind.DOCUMENTS
     if asked:
-        to_status, kind = next_statuses(service_request=service_request)[0], EventKind.STATUS
-    else:
-        to_status, kind = service_request.status, EventKind.DOCUMENTS
+        to_status, kind = resume_status(service_request=service_request), EventKind.STATUS
+        transition = _step(
+            service_request=service_request,
+            to_status=to_status,
+            actor=None,
+            note="",
+            documents_sent=count,
+        )
     with transaction.atomic():
         event = _record_change(
             service_request=service_request,
@@ -400,9 +427,10 @@ def service_request_add_documents(
             documents=checked_documents,
             uploaded_by=None,
         )
-    if asked:
-        after_commit(notify_applicant, request_id=service_request.pk)
-    after_commit(notify_staff, request_id=service_request.pk)
+    if transition is not None:
+        _notify(transition, service_request=service_request)
+    else:
+        after_commit(notify_staff, request_id=service_request.pk)
     return event
 
 

@@ -37,7 +37,7 @@ from .forms import (
     TransitionForm,
     add_action_errors,
 )
-from .models import CHILD_REQUEST_TYPES, FieldGroup, RequestType, Status
+from .models import CHILD_REQUEST_TYPES, FieldGroup, RequestType
 from .permissions import can_see_personal_data, handles_service_requests, is_supervisor
 from .privacy import PERSONAL_FIELDS, mask_name, request_summary
 from .rules import RULES
@@ -47,21 +47,13 @@ from .selectors import (
     districts_handled_by,
     eligible_assignees,
     missing_documents,
-    next_statuses,
     service_request_queue,
     service_requests_visible_to,
 )
+from .workflow import Actor, transitions_from
 
 PAGE_SIZE = 50
 CONFLICT_MESSAGE = gettext_lazy("该申请已被其他工作人员更新，请刷新后再操作。")
-ACTION_LABELS = {
-    Status.ACCEPTED: gettext_lazy("受理"),
-    Status.IN_PROGRESS: gettext_lazy("开始办理"),
-    Status.RESOLVED: gettext_lazy("办结"),
-    Status.NEEDS_INFO: gettext_lazy("要求补充材料"),
-    Status.REJECTED: gettext_lazy("不予受理"),
-    Status.WITHDRAWN: gettext_lazy("代为撤回（家属要求）"),
-}
 
 
 class ServicesAdminView(WagtailAdminTemplateMixin, View):
@@ -239,15 +231,9 @@ class RequestDetailView(ServicesAdminView):
 
     def render_detail(self, service_request, *, reveal=False, status=200, **forms):
         version = {"version": service_request.version}
-        options = next_statuses(service_request=service_request)
         actions = [
-            (
-                to_status,
-                _("材料已补齐，恢复为“%(status)s”") % {"status": Status(to_status).label}
-                if service_request.status == Status.NEEDS_INFO and index == 0
-                else ACTION_LABELS[to_status],
-            )
-            for index, to_status in enumerate(options)
+            (transition.target_for(service_request), transition.label_for(service_request))
+            for transition in transitions_from(service_request=service_request, by=Actor.STAFF)
         ]
         assignees = eligible_assignees(service_request=service_request)
         context = self.get_context_data(

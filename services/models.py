@@ -38,6 +38,7 @@ from .choices import (
     Stage,
 )
 from .rules import RULES, rule_errors, years_between
+from .workflow import CLOSED_STATUSES, Status
 
 __all__ = [  # the choices are part of the models' vocabulary; callers import them from here
     "FIRST_GRADES",
@@ -52,6 +53,7 @@ __all__ = [  # the choices are part of the models' vocabulary; callers import th
     "RequestType",
     "ServicePointKind",
     "Stage",
+    "Status",
     "years_between",
 ]
 
@@ -113,29 +115,6 @@ def validate_bank_account(value: str) -> None:
         raise ValidationError(
             _("请输入正确的银行卡号或存折账号：12 至 19 位数字。"), code="invalid_bank_account"
         )
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("已提交")
-    ACCEPTED = "accepted", _("已受理")
-    IN_PROGRESS = "in_progress", _("办理中")
-    NEEDS_INFO = "needs_info", _("待补充材料")
-    RESOLVED = "resolved", _("已办结")
-    REJECTED = "rejected", _("不予受理")
-    WITHDRAWN = "withdrawn", _("已撤回")
-
-
-CLOSED_STATUSES = (Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN)
-# The state machine. From NEEDS_INFO a request also goes back to the status it came from
-# (selectors.next_statuses adds it).
-TRANSITIONS = {
-    Status.SUBMITTED: (Status.ACCEPTED, Status.NEEDS_INFO, Status.REJECTED, Status.WITHDRAWN),
-    Status.ACCEPTED: (Status.IN_PROGRESS, Status.NEEDS_INFO, Status.REJECTED, Status.WITHDRAWN),
-    Status.IN_PROGRESS: (Status.RESOLVED, Status.NEEDS_INFO, Status.REJECTED, Status.WITHDRAWN),
-    Status.NEEDS_INFO: (Status.REJECTED, Status.WITHDRAWN),
-}
-# The applicant must be told why, or what to provide.
-NOTE_REQUIRED_FOR = (Status.REJECTED, Status.NEEDS_INFO)
 
 
 # Requests about a child: the child's details, and a guardian's consent under 14.

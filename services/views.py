@@ -54,13 +54,13 @@ from .privacy import request_summary
 from .rules import RULES, documents_needed
 from .selectors import (
     missing_documents,
-    next_statuses,
     public_timeline,
     service_guide,
     service_guide_context,
     service_types_overview,
 )
 from .tracking import client_ip, service_request_track
+from .workflow import RESUME, Actor, transitions_from
 
 SUBMITTED_SESSION_KEY = "services:submitted"
 # The reference of the request just sent, signed, for the confirmation page alone: if the
@@ -428,11 +428,15 @@ def track_status(request: HttpRequest, service_request: ServiceRequest) -> HttpR
         if rejected:
             _bind_rejected(forms[name], rejected[1])
     can_rate = service_request.status == Status.RESOLVED and not hasattr(service_request, "rating")
+    steps = {
+        t.target for t in transitions_from(service_request=service_request, by=Actor.APPLICANT)
+    }
     context = {
         "service_request": service_request,
         "timeline": public_timeline(service_request=service_request),
         "missing": missing_documents(service_request=service_request),
-        "can_withdraw": Status.WITHDRAWN in next_statuses(service_request=service_request),
+        "can_withdraw": Status.WITHDRAWN in steps,
+        "can_resume": RESUME in steps,
         "can_rate": can_rate,
         **forms,
     }
