@@ -33,6 +33,7 @@ from .models import (
     FieldGroup,
     InternalNote,
     PersonalDataAccessLog,
+    PrivateFileDeletion,
     Rating,
     RequestType,
     ServiceRequest,
@@ -498,17 +499,35 @@ def personal_data_access_record(
     )
 
 
-def service_request_anonymise(*, service_request: ServiceRequest) -> None:
+def service_request_anonymise(*, service_request: ServiceRequest) -> bool:
     """Past the retention period: personal data goes, the figures (type, street, dates,
-    statuses, score) stay. Notes that staff wrote could name people, so they go too."""
+    statuses, score) stay. Notes that staff wrote could name people, so they go too.
+
+    All or nothing: the rows change in one transaction, with a version bump and an
+    "anonymised" history row; the proof files are deleted only once it has committed (a
+    rollback leaves every file its row points at). Returns False when someone else
+    anonymised it first, so running the job twice, or two at once, is harmless.
+    """
     with transaction.atomic():
-        for attachment in service_request.attachments.all():
-            attachment.file.delete(save=False)
-        service_request.attachments.all().delete()
-        service_request.internal_notes.all().delete()
-        service_request.events.exclude(note="").update(note="")
-        Rating.objects.filter(service_request=service_request).update(comment="")
-        ServiceRequest.objects.filter(pk=service_request.pk).update(
+        current = (
+            ServiceRequest.objects.select_for_update()
+            .filter(pk=service_request.pk, anonymised_at__isnull=True)
+            .first()
+        )
+        if current is None:
+            return False
+        attachments = Attachment.objects.filter(service_request=current)
+        deletions = PrivateFileDeletion.objects.bulk_create(
+            PrivateFileDeletion(name=name)
+            for name in attachments.values_list("file", flat=True)
+            if name
+        )
+        attachments.delete()
+        current.internal_notes.all().delete()
+        current.events.exclude(note="").update(note="")
+        Rating.objects.filter(service_request=current).update(comment="")
+        now = timezone.now()
+        ServiceRequest.objects.filter(pk=current.pk).update(
             applicant_name=ANONYMISED_NAME,
             applicant_phone="",
             phone_digest="",
@@ -526,6 +545,36 @@ def service_request_anonymise(*, service_request: ServiceRequest) -> None:
             wanted_work="",
             availability="",
             consent_note="",
-            anonymised_at=timezone.now(),
+            anonymised_at=now,
+            version=F("version") + 1,
         )
-    logger.info("Service request %s anonymised", service_request.reference)
+        ServiceRequestEvent.objects.create(
+            service_request=current,
+            kind=EventKind.ANONYMISED,
+            from_status=current.status,
+            to_status=current.status,
+            version=current.version + 1,
+            created_at=now,
+        )
+        ids = [deletion.pk for deletion in deletions]
+        transaction.on_commit(lambda: private_files_delete(ids=ids), robust=True)
+    logger.info("Service request %s anonymised", current.reference)
+    return True
+
+
+def private_files_delete(*, ids: Iterable[int] | None = None) -> int:
+    """Deletes private files whose rows are gone (PrivateFileDeletion): those named, or every
+    one still waiting. A file the storage could not delete stays listed for the next run.
+    Returns how many are left."""
+    storage = Attachment._meta.get_field("file").storage
+    pending = PrivateFileDeletion.objects.order_by("pk")
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    for deletion in pending:
+        try:
+            storage.delete(deletion.name)
+        except Exception as error:  # any storage's failure: the next run tries again
+            logger.warning("Private file deletion %d failed: %s", deletion.pk, type(error).__name__)
+            continue
+        deletion.delete()
+    return PrivateFileDeletion.objects.count()

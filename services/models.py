@@ -406,6 +406,8 @@ class EventKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("指派")
     # The family added a document it had marked "later"; the status stays.
     DOCUMENTS = "documents", _("补交材料")
+    # Past the retention period the personal data went (services.actions); the status stays.
+    ANONYMISED = "anonymised", _("匿名化")
 
 
 class ServiceRequestEvent(models.Model):
@@ -466,6 +468,21 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PrivateFileDeletion(models.Model):
+    """A private file whose row is gone but which may still be in storage.
+
+    Written in the transaction that deletes the row, so a rollback keeps both; the file is
+    deleted once that transaction has committed, and this row with it. A deletion that failed
+    or was interrupted is retried by `anonymise_closed_requests`.
+    """
+
+    name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
 
 
 class InternalNote(models.Model):
