@@ -22,7 +22,7 @@ from home.models import BasePage, Street
 from home.personal_data import is_valid_id_number, is_valid_mobile_number, normalise_mobile_number
 from home.text import invisible_characters, normalise_number
 
-from .attachments import PrivateStorage, attachment_upload_to
+from .attachments import attachment_upload_to
 from .choices import (
     FIRST_GRADES,
     GRADE_STAGES,
@@ -38,6 +38,7 @@ from .choices import (
     Stage,
 )
 from .rules import RULES, rule_errors, years_between
+from .storage import get_private_storage
 from .workflow import CLOSED_STATUSES, Status
 
 __all__ = [  # the choices are part of the models' vocabulary; callers import them from here
@@ -449,7 +450,7 @@ class Attachment(models.Model):
     service_request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(storage=PrivateStorage(), upload_to=attachment_upload_to)
+    file = models.FileField(storage=get_private_storage, upload_to=attachment_upload_to)
     kind = models.CharField(
         _("材料类型"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from search.conf import search_backends_from_env
+from services.conf import private_storage_from_env
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = CONFIG_DIR.parent
@@ -161,9 +162,12 @@ STATICFILES_DIRS = [CONFIG_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
+# Families' proof documents: see SERVICES_PRIVATE_ROOT below and services/storage.py.
+SERVICES_PRIVATE_ROOT = Path(os.environ.get("SERVICES_PRIVATE_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": private_storage_from_env(os.environ, root=SERVICES_PRIVATE_ROOT),
 }
 
 # Uploads: Wagtail's image and document libraries check size and type; Pillow decodes
@@ -276,9 +280,9 @@ PERMISSIONS_POLICY = {
 }
 
 # --- Service requests (services/) -------------------------------------------------------
-# Proof documents from families: outside MEDIA_ROOT, served only by a permission-checked view.
-# With several web machines this must be a shared volume.
-SERVICES_PRIVATE_ROOT = Path(os.environ.get("SERVICES_PRIVATE_ROOT", BASE_DIR / "private-media"))
+# Proof documents from families (STORAGES["private"]): outside MEDIA_ROOT, served only by a
+# permission-checked view. A local folder (SERVICES_PRIVATE_ROOT) on one machine; with
+# several, a private bucket (S3_PRIVATE_BUCKET_NAME).
 # Closed requests are anonymised this many days after closing (manage.py anonymise_closed_requests).
 SERVICES_RETENTION_DAYS = int(os.environ.get("SERVICES_RETENTION_DAYS", str(3 * 365)))
 # Behind a reverse proxy: the META key of the header it sets to the client's address (e.g.

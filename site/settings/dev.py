@@ -1,13 +1,14 @@
 """The embedded default for `make run`: SQLite, database search, local media, no other service."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, os
+from .base import MIDDLEWARE, STORAGES, os
 
 DEBUG = True
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {
+    **STORAGES,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -311,7 +311,7 @@ class TestOptimisticLocking:
 
     @pytest.mark.django_db(transaction=True)
     def test_concurrent_transitions_in_threads_lose_no_history(
-        self, migrated_data, scoped_staff, supervisor
+        self, postgresql, scoped_staff, supervisor
     ):
         # migrated_data first: a transactional test starts from a flushed database, and the
         # streets the scopes point at come from a data migration.

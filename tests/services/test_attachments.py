@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from services.actions import check_attachments
-from services.attachments import MAX_ATTACHMENT_BYTES, PrivateStorage, check_attachment
+from services.attachments import MAX_ATTACHMENT_BYTES, check_attachment
+from services.storage import private_storage
 
 from .files import (
     HOSTILE_PDFS,
@@ -67,10 +68,9 @@ def test_the_size_limit_is_ten_megabytes():
 
 
 def test_private_files_have_no_url_and_live_outside_media_root(settings):
-    storage = PrivateStorage()
-    assert str(settings.MEDIA_ROOT) not in storage.location
+    assert str(settings.MEDIA_ROOT) not in private_storage.location
     with pytest.raises(ValueError):
-        storage.url("attachments/x.png")
+        private_storage.url("attachments/x.png")
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_PDFS))
