@@ -244,9 +244,9 @@ def service_request_submit(
             existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
             if existing is not None:
                 return existing
-            # The random reference was taken: draw another.
+            # The random reference was taken: draw another. force_insert makes the next
+            # save an INSERT whatever the instance went through; the pk of a rolled-back row goes.
             service_request.pk = None
-            service_request._state.adding = True
             service_request.reference = new_reference(now=now)
     else:
         raise RuntimeError("No free reference after several attempts.")

@@ -16,16 +16,18 @@ import uuid
 
 import boto3
 import pytest
+from django.core.files.storage import Storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 
 from services.actions import service_request_anonymise
 from services.attachments import check_attachment
 from services.conf import private_storage_from_env
 from services.drafts import keep_file, kept_files_purge
 from services.factories import ServiceRequestFactory, StaffFactory
-from services.models import ServiceRequest
+from services.models import Attachment, ServiceRequest
 from services.storage import private_storage
 
 from .files import image_bytes, png_upload
@@ -194,3 +196,17 @@ def test_production_keeps_no_state_on_a_machines_own_disk(tmp_path):
         "django.contrib.sessions.backends.file",
         "django.contrib.sessions.backends.signed_cookies",  # would put the draft in a cookie
     )
+
+
+def test_the_private_storage_follows_the_setting(settings, tmp_path):
+    """Contract of the seam services/storage.py: like Django's default_storage, the storage is
+    a LazyObject over STORAGES["private"], reset when the setting changes (and the model's
+    field holds that object, not a storage made once at import)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": private_storage_from_env({}, root=tmp_path / "elsewhere"),
+    }
+    assert private_storage.location == str(tmp_path / "elsewhere")
+    assert Attachment._meta.get_field("file").storage is private_storage
+    assert isinstance(private_storage, LazyObject)
+    assert isinstance(Attachment._meta.get_field("file").storage, Storage)
