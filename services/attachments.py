@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -24,10 +25,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = settings.UPLOAD_MAX_BYTES
 MAX_ATTACHMENTS = 5
 # Decoding more pixels than this takes too much memory: a decompression bomb, or just too big.
-MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
 # All images of one request together: five photos from a 12-megapixel phone camera fit.
 MAX_PIXELS_PER_REQUEST = 64_000_000
 JPEG_QUALITY = 90

@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "services",
     "search",
     "worker",
-    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -170,10 +169,13 @@ STORAGES = {
     "private": private_storage_from_env(os.environ, root=SERVICES_PRIVATE_ROOT),
 }
 
-# Uploads: Wagtail's image and document libraries check size and type; Pillow decodes
-# every image, and refuses anything above this many pixels (decompression bombs).
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads: one limit each for every form that takes a picture or a file, Wagtail's image
+# library and families' proof documents (services.attachments) alike. Pillow decodes no
+# image above the pixel limit (decompression bombs).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -283,6 +285,10 @@ PERMISSIONS_POLICY = {
 # Proof documents from families (STORAGES["private"]): outside MEDIA_ROOT, served only by a
 # permission-checked view. A local folder (SERVICES_PRIVATE_ROOT) on one machine; with
 # several, a private bucket (S3_PRIVATE_BUCKET_NAME).
+# The tracking page's limits on wrong tries (services/tracking.py): a client waits after
+# `per_client` failures; once a reference has had `per_reference`, each client that failed on
+# it waits; each count runs for `window_seconds` from its first failure.
+SERVICES_TRACKING_LIMITS = {"per_client": 10, "per_reference": 5, "window_seconds": 15 * 60}
 # Closed requests are anonymised this many days after closing (manage.py anonymise_closed_requests).
 SERVICES_RETENTION_DAYS = int(os.environ.get("SERVICES_RETENTION_DAYS", str(3 * 365)))
 # Behind a reverse proxy: the META key of the header it sets to the client's address (e.g.
