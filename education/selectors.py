@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page
 
-from home.listing import with_image_renditions
+from home.listing import public_pages, with_image_renditions
 
 from . import models as pages
 
@@ -21,7 +21,7 @@ def _with_listing_media(queryset: QuerySet) -> QuerySet:
 
 
 def article_listing(*, within: Page, tag: str | None = None, year: int | None = None) -> QuerySet:
-    articles = pages.ArticlePage.objects.live().public().descendant_of(within)
+    articles = public_pages(pages.ArticlePage, within=within)
     if tag:
         articles = articles.filter(tags__name=tag)
     if year:
@@ -31,7 +31,7 @@ def article_listing(*, within: Page, tag: str | None = None, year: int | None = 
 
 
 def article_tags(*, within: Page) -> QuerySet:
-    article_ids = pages.ArticlePage.objects.live().public().descendant_of(within).values("pk")
+    article_ids = public_pages(pages.ArticlePage, within=within).values("pk")
     return (
         Tag.objects.filter(education_articlepagetag_items__content_object__in=article_ids)
         .distinct()
@@ -40,7 +40,7 @@ def article_tags(*, within: Page) -> QuerySet:
 
 
 def article_years(*, within: Page) -> list[int]:
-    dates = pages.ArticlePage.objects.live().public().descendant_of(within).dates("date", "year")
+    dates = public_pages(pages.ArticlePage, within=within).dates("date", "year")
     return [d.year for d in reversed(dates)]
 
 

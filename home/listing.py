@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 
 def parse_year(value: str | None) -> int | None:
@@ -25,6 +26,11 @@ def paginate(request: HttpRequest, items, per_page: int) -> dict:
         "page_obj": Paginator(items, per_page).get_page(request.GET.get("page")),
         "query_without_page": query.urlencode() + "&" if query else "",
     }
+
+
+def public_pages(model: type[Page], *, within: Page) -> QuerySet:
+    """The live, public pages of `model` below `within`: what a section's listing may show."""
+    return model.objects.live().public().descendant_of(within)
 
 
 def with_image_renditions(queryset: QuerySet, *, field: str, rendition: str) -> QuerySet:

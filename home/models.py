@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -34,6 +34,17 @@ class BasePage(Page):
         # Every way a page goes live ends here; see home/publishing.py.
         refuse_unmasked_publication(self, update_fields=kwargs.get("update_fields"))
         return super().save(*args, **kwargs)
+
+
+class IndexPage(BasePage):
+    """A section's or topic's page: an introduction (导语) above what it lists."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
 
 
 class HomePage(BasePage):

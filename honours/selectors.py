@@ -5,7 +5,7 @@ from itertools import groupby
 from django.db.models import F, QuerySet
 from wagtail.models import Page
 
-from home.listing import with_image_renditions
+from home.listing import public_pages, with_image_renditions
 
 from . import models as pages
 
@@ -19,7 +19,7 @@ def _with_photos(queryset: QuerySet) -> QuerySet:
 
 
 def honour_listing(*, within: Page, kind: str | None = None, year: int | None = None) -> QuerySet:
-    entries = pages.HonourEntryPage.objects.live().public().descendant_of(within)
+    entries = public_pages(pages.HonourEntryPage, within=within)
     if kind:
         entries = entries.filter(kind=kind)
     if year:
@@ -28,14 +28,14 @@ def honour_listing(*, within: Page, kind: str | None = None, year: int | None = 
 
 
 def honour_years(*, within: Page) -> list[int]:
-    entries = pages.HonourEntryPage.objects.live().public().descendant_of(within)
+    entries = public_pages(pages.HonourEntryPage, within=within)
     years = entries.filter(year__isnull=False).order_by("-year")
     return list(years.values_list("year", flat=True).distinct())
 
 
 def honour_kinds(*, within: Page) -> list[tuple[str, str]]:
     """The categories that have entries, in the order the model lists them."""
-    entries = pages.HonourEntryPage.objects.live().public().descendant_of(within)
+    entries = public_pages(pages.HonourEntryPage, within=within)
     present = set(entries.values_list("kind", flat=True).distinct())
     return [(value, label) for value, label in pages.HonourKind.choices if value in present]
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from home.sections import HomeSection
+from home.sections import index_section
 
 from . import selectors
 from .models import HonourRollPage
@@ -9,13 +9,9 @@ from .models import HonourRollPage
 
 @hooks.register("home_page_sections", order=30)
 def honour_highlights_section(*, now):
-    roll = HonourRollPage.objects.live().first()
-    entries = list(selectors.honour_highlights(limit=4))
-    if roll is None or not entries:
-        return None
-    return HomeSection(
+    return index_section(
+        HonourRollPage,
         title=_("光荣榜"),
         template="honours/includes/honour_cards.html",
-        items=entries,
-        more_url=roll.url,
+        items=lambda roll: selectors.honour_highlights(limit=4),
     )

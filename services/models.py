@@ -18,7 +18,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from home.models import BasePage, Street
+from home.models import BasePage, IndexPage, Street
 from home.personal_data import is_valid_id_number, is_valid_mobile_number, normalise_mobile_number
 from home.text import invisible_characters, normalise_number
 
@@ -649,12 +649,9 @@ class ServicePoint(index.Indexed, models.Model):
         return self.name
 
 
-class ServiceIndexPage(BasePage):
+class ServiceIndexPage(IndexPage):
     """/services/: the four services, tracking, and help for those who cannot apply online."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["services.ServiceGuidePage"]
     max_count = 1
