@@ -95,7 +95,7 @@ def _database_found(plan, types, selected, start, stop) -> _Found:
     per_type = {t.key: database_search.ranked(words, t.queryset()) for t in types}
     chosen = [t for t in types if selected is None or t.key in selected]
     merged = sorted(
-        ((t, pk, score) for t in chosen for pk, score in per_type[t.key]),
+        ((t, pk, score * t.boost) for t in chosen for pk, score in per_type[t.key]),
         key=lambda hit: (-hit[2], database_search.newest_first(hit[1])),
     )
     counts = {key: len(matches) for key, matches in per_type.items()}

@@ -50,7 +50,9 @@ def ranked(query, queryset: QuerySet) -> list[tuple[object, float]]:
 
         matches = ranked_matches(backend, query, queryset)
     else:
-        found = backend.search(query, queryset.only("pk"), order_by_relevance=True)
+        found = backend.search(
+            query, queryset.only("pk").prefetch_related(None), order_by_relevance=True
+        )
         matches = [(obj.pk, obj._score) for obj in found.annotate_score("_score")]
     return sorted(matches, key=lambda match: (-match[1], newest_first(match[0])))
 

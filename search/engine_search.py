@@ -66,6 +66,11 @@ def search(backend, plan, types, selected, start, stop):
     filters = {t.key: engine_filter(backend, t.queryset()) for t in types}
     by_key = {t.key: t for t in types}
     query = Q("bool", must=[words_query(plan)], filter=[_type_filter(filters, filters)])
+    boosts = [
+        {"filter": filters[t.key].to_dict(), "weight": t.boost} for t in types if t.boost != 1
+    ]
+    if boosts:
+        query = Q("function_score", query=query, functions=boosts, boost_mode="multiply")
     found = Search().query(query)
     if selected:
         found = found.post_filter(_type_filter(filters, selected))

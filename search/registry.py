@@ -29,6 +29,9 @@ class SearchType:
     url: Callable[[object], str] = url_of
     # Facets and "all" list the public types by this number, then by registration.
     position: int = 50
+    # Multiplies the relevance of this type's results: an app's own judgement of how far its
+    # type answers a query (services' guides are where one applies).
+    boost: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,11 @@ def register_public(
     queryset: Callable[[], QuerySet],
     url: Callable[[object], str] = url_of,
     position: int = 50,
+    boost: float = 1.0,
 ) -> SearchType:
     """Declare what the public search may find of a model: `queryset()` is evaluated per search
     (live, public, listed … as the app defines it)."""
-    search_type = SearchType(key, label, model, queryset, url, position)
+    search_type = SearchType(key, label, model, queryset, url, position, boost)
     _public[key] = search_type
     return search_type
 
@@ -84,7 +88,7 @@ def register_staff(
     """Declare a staff-only search: `queryset(user)` is what that user may find (the app's own
     scope rule), `allowed(user)` whether the user may search it at all."""
     search_type = StaffSearchType(
-        key, label, model, queryset, url, 50, allowed, columns, hint, menu_label or label
+        key, label, model, queryset, url, 50, 1.0, allowed, columns, hint, menu_label or label
     )
     _staff[key] = search_type
     return search_type

@@ -49,6 +49,8 @@ def register() -> None:
         queryset=lambda: ServiceGuidePage.objects.live().public(),
         url=lambda page: guide_url(page.request_type),
         position=5,
+        # Where a family learns how to apply: above news that mentions the same service.
+        boost=2.0,
     )
     register_public(
         key="service_point",
