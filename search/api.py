@@ -92,7 +92,8 @@ def _loaded(hits) -> list[tuple[SearchType, object]]:
 
 def _database_found(plan, types, selected, start, stop) -> _Found:
     words = database_search.words_query(plan)
-    per_type = {t.key: database_search.ranked(words, t.queryset()) for t in types}
+    ranked_by = database_search.plan_words(plan)
+    per_type = {t.key: database_search.ranked(words, t.queryset(), words=ranked_by) for t in types}
     chosen = [t for t in types if selected is None or t.key in selected]
     merged = sorted(
         ((t, pk, score * t.boost) for t in chosen for pk, score in per_type[t.key]),

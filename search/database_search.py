@@ -1,8 +1,9 @@
 """A query plan answered by the database backend (SQLite FTS5 or PostgreSQL), ranked.
 
-Whole-word matches are ranked by field weight and term frequency: SQLite's bm25() with column
-weights (search.seams.sqlite_fts), PostgreSQL's ts_rank with the weights modelsearch derives
-from the fields' boosts; equal scores go newest first. Texts holding only the query's
+Whole-word matches are ranked by field weight and term frequency, the title's score counting
+three times the body's: SQLite's bm25() per column (search.seams.sqlite_fts), PostgreSQL's
+ts_rank with the weights modelsearch derives from the fields' boosts
+(search.seams.postgres_rank); equal scores go newest first. Texts holding only the query's
 characters apart are found separately, unranked, for the "related" list.
 """
 
@@ -42,18 +43,27 @@ def newest_first(pk) -> tuple:
     return (0, -pk) if isinstance(pk, int) else (1, str(pk))
 
 
-def ranked(query, queryset: QuerySet) -> list[tuple[object, float]]:
-    """(pk, score) of every match in the queryset, best first."""
+def plan_words(plan: QueryPlan) -> list[str]:
+    return [word for group in plan.groups for alternative in group for word in alternative]
+
+
+def ranked(query, queryset: QuerySet, *, words=()) -> list[tuple[object, float]]:
+    """(pk, score) of every match in the queryset, best first; `words` are what PostgreSQL
+    ranks by (the plan's words and synonyms)."""
     backend = database_backend()
     if connection.vendor == "sqlite":
         from .seams.sqlite_fts import ranked_matches
 
         matches = ranked_matches(backend, query, queryset)
     else:
+        from .seams.postgres_rank import entry_scores
+
         found = backend.search(
-            query, queryset.only("pk").prefetch_related(None), order_by_relevance=True
+            query, queryset.only("pk").prefetch_related(None), order_by_relevance=False
         )
-        matches = [(obj.pk, obj._score) for obj in found.annotate_score("_score")]
+        pks = [obj.pk for obj in found]
+        scores = entry_scores(queryset.model, [str(pk) for pk in pks], words)
+        matches = [(pk, scores.get(str(pk), 0.0)) for pk in pks]
     return sorted(matches, key=lambda match: (-match[1], newest_first(match[0])))
 
 
