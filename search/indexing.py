@@ -13,6 +13,7 @@ modelsearch's own signal handlers are switched off (AUTO_UPDATE False in search.
 
 import logging
 import threading
+from functools import partial
 
 from django.apps import apps
 from django.core.cache import cache
@@ -176,28 +177,27 @@ def catch_up(limit: int | None = None) -> int:
     return applied
 
 
-class _PendingEnqueues(threading.local):
-    keys: dict
+class _EnqueuedThisCommit(threading.local):
+    def __init__(self):
+        self.keys: set[tuple[str, str]] = set()
 
 
-_pending = _PendingEnqueues()
-
-
-def _flush() -> None:
-    keys, _pending.keys = getattr(_pending, "keys", {}), {}
-    for model_label, object_id in keys:
-        update_search_index.enqueue(model_label, object_id)
+_enqueued = _EnqueuedThisCommit()
 
 
 def _enqueue(model_label: str, object_id) -> None:
     """One index update per object and commit: a request saved and given its history row in
-    one transaction is indexed once. After a rollback the keys wait for the next commit, and
-    an object that no longer exists is then removed from the index, which is harmless."""
-    if not hasattr(_pending, "keys"):
-        _pending.keys = {}
-    _pending.keys[(model_label, str(object_id))] = None
-    # Every save registers a flush; the first to run enqueues them all, the others find none.
-    transaction.on_commit(_flush)
+    one transaction is indexed once. A transaction's on-commit callbacks run together, right
+    at its commit, before this thread changes anything else; so the keys enqueued by them are
+    forgotten at the next change, and a rolled-back transaction leaves nothing behind."""
+    _enqueued.keys.clear()
+    transaction.on_commit(partial(_enqueue_once, (model_label, str(object_id))))
+
+
+def _enqueue_once(key: tuple[str, str]) -> None:
+    if key not in _enqueued.keys:
+        _enqueued.keys.add(key)
+        update_search_index.enqueue(*key)
 
 
 def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from opensearchpy import OpenSearch
 
 from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
-from search import health, indexing
+from search import health
 from search.conf import DATABASE_BACKEND, FALLBACK, engine_settings
 
 
@@ -83,15 +83,6 @@ def indexed(django_capture_on_commit_callbacks):
         refresh()
 
     return run
-
-
-@pytest.fixture(autouse=True)
-def _no_index_updates_left_over():
-    """A test's transaction is rolled back without running its on-commit callbacks; the index
-    updates it queued must not be flushed in the next test."""
-    indexing._pending.keys = {}
-    yield
-    indexing._pending.keys = {}
 
 
 @pytest.fixture
