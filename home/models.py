@@ -58,6 +58,10 @@ class HomePage(BasePage):
     content_panels = BasePage.content_panels + [
         MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("首屏")),
     ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("hero_title"),
+        index.SearchField("hero_text"),
+    ]
     max_count = 1
     subpage_types = [
         "education.EducationIndexPage",

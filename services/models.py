@@ -700,3 +700,29 @@ class ServiceGuidePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(service_guide_context(RequestType(self.request_type)))
         return context
+
+
+class IndexedServiceRequest(index.Indexed, ServiceRequest):
+    """Service requests as staff search sees them (services/search.py registers it): codes and
+    labels only.
+
+    Names, phone numbers, ID numbers and children's details are never indexed, masked or not:
+    the index outlives anonymisation until the next update, and staff search finds a request
+    by its reference, type, street and status.
+    """
+
+    search_fields = [
+        index.SearchField("reference", boost=5),
+        index.SearchField("get_request_type_display"),
+        index.SearchField("get_district_display"),
+        index.SearchField("get_status_display"),
+        index.FilterField("id"),
+        index.FilterField("request_type"),
+        index.FilterField("district"),
+        index.FilterField("status"),
+    ]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("军属服务申请（检索）")
+        verbose_name_plural = _("军属服务申请（检索）")

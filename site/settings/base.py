@@ -193,6 +193,8 @@ WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 # The database backend unless SEARCH_URL names an Elasticsearch or OpenSearch cluster.
 WAGTAILSEARCH_BACKENDS = search_backends_from_env(os.environ)
+# After an engine failure, searches and index updates skip it for this long.
+SEARCH_ENGINE_DOWN_SECONDS = int(os.environ.get("SEARCH_ENGINE_DOWN_SECONDS", "30"))
 
 # Index updates run as tasks. In-process by default, so a fresh checkout needs no worker.
 TASKS = {
@@ -219,9 +221,10 @@ LOGGING = {
     "loggers": {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
-        # The engine clients log every request at INFO.
-        "opensearch": {"level": "WARNING"},
-        "elastic_transport": {"level": "WARNING"},
+        # The engine clients log every request at INFO and every failed one with a traceback
+        # at WARNING; search.health logs one line per failure instead.
+        "opensearch": {"level": "ERROR"},
+        "elastic_transport": {"level": "ERROR"},
         # pypdf warns about every flaw of a family's scanned PDF; a refusal says enough.
         "pypdf": {"level": "ERROR"},
         # One line per failed login, with the account name; the lock-outs are in the admin.
