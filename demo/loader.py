@@ -14,15 +14,15 @@ import hashlib
 import io
 import json
 import uuid
-from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Page, Site, Workflow, WorkflowContentType
 
 from education.models import (
     ActivityIndexPage,
@@ -33,7 +33,8 @@ from education.models import (
 )
 from home.models import ContactPage, HomePage, PrivacyPolicyPage, SiteContact, Street
 from honours.models import HonourEntryPage, HonourKind, HonourRollPage, MeritClass
-from merchants.models import Merchant, Offer
+from merchants.importing import merchants_import
+from merchants.models import Merchant
 from services.actions import Consent, service_request_submit
 from services.models import (
     RequestType,
@@ -46,6 +47,7 @@ from services.models import (
 from .images import draw_demo_image
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+MERCHANTS_FILE = Path(__file__).resolve().parent / "merchants.csv"
 
 # slug, title, summary, the motif of its generated covers (demo/images.py)
 TOPICS = [
@@ -272,18 +274,28 @@ class DemoLoader:
             )
 
     def merchants(self) -> None:
-        for data in _read("merchants.json"):
-            if Merchant.objects.filter(slug=data["slug"]).exists():
-                continue
-            fields = {key: value for key, value in data.items() if key != "offers"}
-            for coordinate in ("latitude", "longitude"):
-                fields[coordinate] = Decimal(str(fields[coordinate]))
-            merchant = Merchant(**fields)
-            merchant.offers = [Offer(**offer) for offer in data["offers"]]
-            merchant.full_clean()
-            merchant.save()
-            self.created += 1
-            self.log(f"  + {Merchant._meta.verbose_name}：{merchant.name}")
+        """Sample merchants (示例), loaded through the importer the offices use, from the
+        spreadsheet in demo/; published at once, as an editor's approval would. Some offers
+        have ended or not begun, so editors see the expiry rule at work."""
+        report = merchants_import(
+            content=MERCHANTS_FILE.read_bytes(),
+            filename=MERCHANTS_FILE.name,
+            dry_run=False,
+            publish=True,
+        )
+        if report.errors:
+            raise ValueError(f"demo/{MERCHANTS_FILE.name}: {report.errors[0]}")
+        # Merchants go through the pages' approval (审核发布): an editor without the right to
+        # publish submits them. A site's administrators assign it under 设置 → 工作流.
+        workflow = Workflow.objects.filter(name="审核发布", active=True).first()
+        if workflow is not None:
+            WorkflowContentType.objects.get_or_create(
+                content_type=ContentType.objects.get_for_model(Merchant),
+                defaults={"workflow": workflow},
+            )
+        self.created += report.created
+        if report.created:
+            self.log(f"  + {Merchant._meta.verbose_name}：{report.created} 家（示例）")
 
     def services(self, home: HomePage) -> None:
         """The services index and one guide per type, quoting document 003, and the service

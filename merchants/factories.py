@@ -2,15 +2,19 @@
 
 import factory
 
+from home.models import Street
+
 from .models import Merchant, MerchantCategory, Offer
 
 
 class MerchantFactory(factory.django.DjangoModelFactory):
-    name = factory.Sequence(lambda n: f"拥军商户{n}")
-    slug = factory.Sequence(lambda n: f"merchant-{n}")
-    category = MerchantCategory.FOOD
-    street = "磁器口街道"
+    """A published merchant (live) in a seeded category and street; give it an offer to list it."""
+
+    name = factory.Sequence(lambda n: f"拥军商户{n}（示例）")
+    category = factory.LazyFunction(lambda: MerchantCategory.objects.get(code="food"))
+    street = factory.LazyFunction(lambda: Street.objects.get(code="ciqikou"))
     address = "磁器口古镇正街"
+    phone = "023-65000000"
 
     class Meta:
         model = Merchant
@@ -19,6 +23,9 @@ class MerchantFactory(factory.django.DjangoModelFactory):
 class OfferFactory(factory.django.DjangoModelFactory):
     merchant = factory.SubFactory(MerchantFactory)
     title = "凭优待证消费九折"
+    for_serving = True
+    for_veterans = True
+    how_to_claim = "结账时出示优待证"
 
     class Meta:
         model = Offer

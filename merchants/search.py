@@ -1,11 +1,12 @@
-"""What merchants makes searchable: the merchants the public directory lists."""
+"""What merchants makes searchable: the merchants the public sees (published, with an offer
+valid today)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from search.registry import register_public
 
 from .models import Merchant
-from .selectors import merchant_directory
+from .selectors import public_merchants
 
 
 def register() -> None:
@@ -13,6 +14,6 @@ def register() -> None:
         key="merchant",
         label=_("优待商户"),
         model=Merchant,
-        queryset=lambda: merchant_directory(),
+        queryset=lambda: public_merchants(),
         position=40,
     )

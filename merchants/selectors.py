@@ -1,45 +1,108 @@
-"""Reads for the public merchant directory."""
+"""Reads: what the public sees of the programme, and the directory's filters and orders."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from home.models import Street
+from search.api import search_queryset
 from search.geo import distance_km
 
-from .models import Merchant, Offer
+from . import rules
+from .models import Merchant, MerchantCategory, Offer, OfferReport, ReportOutcome
+
+# More than the programme will hold (about 1,150 merchants): every match comes back.
+KEYWORD_LIMIT = 10_000
 
 
-def merchant_directory(*, category: str | None = None, street: str | None = None) -> QuerySet:
-    merchants = Merchant.objects.filter(is_listed=True)
-    if category:
-        merchants = merchants.filter(category=category)
-    if street:
-        merchants = merchants.filter(street=street)
-    return merchants.prefetch_related(
-        Prefetch("offers", queryset=Offer.objects.order_by("sort_order"))
+def current_offers(*, on: datetime.date | None = None) -> QuerySet:
+    return Offer.objects.current(on=on).order_by("sort_order", "pk")
+
+
+def public_merchants(*, on: datetime.date | None = None) -> QuerySet:
+    """What the public and the site search may see: published merchants with an offer valid
+    today (in the site's time zone). Computed in the query, so no job has to run at midnight."""
+    return Merchant.objects.public(on=on)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    category: MerchantCategory | None = None
+    street: Street | None = None
+    who: rules.Beneficiary | None = None
+    keyword: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.category or self.street or self.who or self.keyword)
+
+
+def merchant_directory(*, filters: DirectoryFilters, on: datetime.date | None = None) -> QuerySet:
+    """Public merchants matching the filters, by name, each with `current_offers` prefetched."""
+    day = on or timezone.localdate()
+    merchants = public_merchants(on=day)
+    if filters.category:
+        merchants = merchants.filter(category=filters.category)
+    if filters.street:
+        merchants = merchants.filter(street=filters.street)
+    if filters.who:
+        # The offer that qualifies them must be one of today's.
+        theirs = current_offers(on=day).filter(merchant=OuterRef("pk"), **{filters.who.field: True})
+        merchants = merchants.filter(Exists(theirs))
+    if filters.keyword:
+        found = search_queryset(public_merchants(on=day), filters.keyword, per_page=KEYWORD_LIMIT)
+        merchants = merchants.filter(pk__in=[result.object.pk for result in found.results])
+    return with_listing_relations(merchants, on=day)
+
+
+def with_listing_relations(merchants: QuerySet, *, on: datetime.date | None = None) -> QuerySet:
+    return merchants.select_related("category", "street").prefetch_related(
+        Prefetch("offers", queryset=current_offers(on=on), to_attr="current_offers")
     )
 
 
-def merchant_streets() -> list[str]:
-    return list(
-        Merchant.objects.filter(is_listed=True)
-        .order_by("street")
-        .values_list("street", flat=True)
-        .distinct()
-    )
+def directory_categories() -> QuerySet:
+    return MerchantCategory.objects.all()
 
 
-def nearest_first(merchants: QuerySet, *, origin: tuple[float, float]) -> list[Merchant]:
-    """The merchants, each with `distance_km` set, nearest first; those without a location last.
+def directory_streets() -> QuerySet:
+    return Street.objects.active()
 
-    Sorted here rather than by the engine: the directory is small, and it keeps its filters
-    and prefetched offers.
-    """
+
+def public_merchant(*, pk: int) -> Merchant | None:
+    return with_listing_relations(public_merchants()).filter(pk=pk).first()
+
+
+def nearest_first_ids(
+    merchants: QuerySet, *, origin: tuple[float, float]
+) -> list[tuple[int, float | None]]:
+    """The merchants' keys with their distance in km, nearest first; those without a location
+    last, by name. One query of keys and positions, whatever the page."""
     located, unlocated = [], []
-    for merchant in merchants:
-        if merchant.latitude is None:
-            merchant.distance_km = None
-            unlocated.append(merchant)
+    rows = merchants.order_by("name", "pk").values_list("pk", "latitude", "longitude")
+    for pk, latitude, longitude in rows:
+        if latitude is None:
+            unlocated.append((pk, None))
         else:
-            where = (float(merchant.latitude), float(merchant.longitude))
-            merchant.distance_km = distance_km(origin, where)
-            located.append(merchant)
-    return sorted(located, key=lambda merchant: merchant.distance_km) + unlocated
+            located.append((pk, distance_km(origin, (float(latitude), float(longitude)))))
+    return sorted(located, key=lambda pair: pair[1]) + unlocated
+
+
+def street_origin(street: Street) -> tuple[float, float] | None:
+    if street.latitude is None or street.longitude is None:
+        return None
+    return float(street.latitude), float(street.longitude)
+
+
+def report_queue(*, outcome: str = "", overdue: bool = False, flagged: bool = False) -> QuerySet:
+    """Reports for staff, newest first, with their merchant; overdue = unanswered past due."""
+    reports = OfferReport.objects.select_related("merchant")
+    if outcome:
+        reports = reports.filter(outcome=outcome)
+    if overdue:
+        reports = reports.filter(outcome=ReportOutcome.PENDING, due_on__lt=timezone.localdate())
+    if flagged:
+        reports = reports.filter(merchant__review_requested_at__isnull=False)
+    return reports

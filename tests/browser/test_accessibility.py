@@ -107,7 +107,7 @@ def test_every_public_page_type_is_accessible_and_fits_a_phone(
         inspect(label)
 
     topic = TopicPage.objects.live().first()
-    merchant = Merchant.objects.first()
+    merchant = Merchant.objects.public().first()
     entry = HonourEntryPage.objects.live().first()
     pages = [
         ("首页", "/"),
@@ -121,6 +121,7 @@ def test_every_public_page_type_is_accessible_and_fits_a_phone(
         ("喜报", f"{entry.url}xibao/"),
         ("优待商户", "/merchants/"),
         ("商户详情", merchant.get_absolute_url() if merchant else None),
+        ("反映优惠未兑现", f"{merchant.get_absolute_url()}report/" if merchant else None),
         ("军属服务", "/services/"),
         ("查询办理进度", "/services/track/"),
         ("搜索结果", "/search/?q=双拥"),

@@ -245,3 +245,13 @@ def test_demo_services_follow_the_rules_and_quote_the_document(client, demo_site
         assert documents_needed(service_request), "the samples show documents still to come"
     page = client.get("/services/childcare/").content.decode()
     assert "高滩岩社区军娃托管站" in page and "3 至 12 周岁" in page
+
+
+def test_demo_merchants_come_through_the_importer_and_await_approval_when_edited(demo_site):
+    from merchants.models import Merchant
+    from merchants.selectors import public_merchants
+
+    merchants = Merchant.objects.all()
+    assert merchants.count() >= 60 and all("示例" in m.name for m in merchants)
+    assert 0 < public_merchants().count() < merchants.count()
+    assert merchants.first().get_workflow().name == "审核发布"

@@ -32,6 +32,14 @@ MATRIX = {
     "search_admin:status": ("login", "any", "any", "any"),
     "search_admin:terms": ("login", "any", "any", "any"),
     "search_admin:terms_results": ("login", "any", "any", "any"),
+    "merchants_admin:import": ("login", "denied", "denied", "denied"),
+    "merchants_admin:confirm": ("login", "denied", "denied", "denied"),
+    "merchants_admin:export_csv": ("login", "denied", "denied", "denied"),
+    "merchants_admin:export_xlsx": ("login", "denied", "denied", "denied"),
+    "merchants_admin:template_csv": ("login", "denied", "denied", "denied"),
+    "merchants_admin:template_xlsx": ("login", "denied", "denied", "denied"),
+    "merchants_admin:reports": ("login", "denied", "denied", "denied"),
+    "merchants_admin:report": ("login", "denied", "denied", "denied"),
     "home_login_lockouts": ("login", "denied", "denied", "denied"),
 }
 NAMESPACES = ("services_admin", "search_admin", "merchants_admin")

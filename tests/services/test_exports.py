@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from services.exports import MAX_CELL_CHARACTERS, export_cell
+from home.spreadsheets import MAX_CELL_CHARACTERS, export_cell
 from services.factories import ServiceRequestFactory
 from services.models import FieldGroup, PersonalDataAccessLog, RequestType, ServiceRequest
 
