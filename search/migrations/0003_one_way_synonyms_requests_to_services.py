@@ -40,7 +40,7 @@ def restore_synonyms(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0002_starter_synonyms"),
-        ("services", "0004_indexed_service_request_in_services"),
+        ("services", "0005_indexed_service_request_in_services"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('services', '0003_rules_documents_guides'),
+        ('services', '0004_anonymisation_history_and_file_deletions'),
     ]
 
     operations = [
