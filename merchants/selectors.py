@@ -7,14 +7,10 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from home.models import Street
-from search.api import search_queryset
-from search.geo import distance_km
+from search.api import matching_keys, nearest_keys
 
 from . import rules
 from .models import Merchant, MerchantCategory, Offer, OfferReport, ReportOutcome
-
-# More than the programme will hold (about 1,150 merchants): every match comes back.
-KEYWORD_LIMIT = 10_000
 
 
 def current_offers(*, on: datetime.date | None = None) -> QuerySet:
@@ -52,8 +48,7 @@ def merchant_directory(*, filters: DirectoryFilters, on: datetime.date | None = 
         theirs = current_offers(on=day).filter(merchant=OuterRef("pk"), **{filters.who.field: True})
         merchants = merchants.filter(Exists(theirs))
     if filters.keyword:
-        found = search_queryset(public_merchants(on=day), filters.keyword, per_page=KEYWORD_LIMIT)
-        merchants = merchants.filter(pk__in=[result.object.pk for result in found.results])
+        merchants = merchants.filter(pk__in=matching_keys(merchants, filters.keyword))
     return with_listing_relations(merchants, on=day)
 
 
@@ -79,15 +74,11 @@ def nearest_first_ids(
     merchants: QuerySet, *, origin: tuple[float, float]
 ) -> list[tuple[int, float | None]]:
     """The merchants' keys with their distance in km, nearest first; those without a location
-    last, by name. One query of keys and positions, whatever the page."""
-    located, unlocated = [], []
-    rows = merchants.order_by("name", "pk").values_list("pk", "latitude", "longitude")
-    for pk, latitude, longitude in rows:
-        if latitude is None:
-            unlocated.append((pk, None))
-        else:
-            located.append((pk, distance_km(origin, (float(latitude), float(longitude)))))
-    return sorted(located, key=lambda pair: pair[1]) + unlocated
+    last, by name. Keys only, whatever the page."""
+    unlocated = merchants.filter(latitude__isnull=True).order_by("name", "pk")
+    return nearest_keys(merchants, origin=origin) + [
+        (pk, None) for pk in unlocated.values_list("pk", flat=True)
+    ]
 
 
 def street_origin(street: Street) -> tuple[float, float] | None:

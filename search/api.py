@@ -1,5 +1,6 @@
 """The search functions apps and views call: search_public() over every type apps registered,
-search_queryset() over any indexed queryset (staff searches pass their own scope).
+search_queryset() over any indexed queryset (staff searches pass their own scope),
+matching_keys() and nearest_keys() for apps that filter or order their own listings.
 
 With an engine configured and serving, the engine answers; without one, while it is down,
 or until it has replayed the updates it missed, the database answers the same query plan and
@@ -19,6 +20,7 @@ from wagtail.models import Page
 
 from . import database_search, engine_search, highlight
 from .documents import text_of, title_of
+from .geo import distance_km
 from .health import (
     ENGINE_ERRORS,
     configured_engine,
@@ -123,7 +125,9 @@ def _engine_found(backend, plan, types, selected, start, stop) -> _Found:
     return _Found(hits, total, counts, related)
 
 
-def _run(plan, types, selected, start, stop) -> tuple[_Found, bool]:
+def _answered(on_engine, on_database) -> tuple[object, bool]:
+    """on_engine(backend) while the engine serves, else on_database(); and whether the
+    database answered in place of a configured engine."""
     backend = configured_engine()
     if backend is not None:
         if engine_behind() and not engine_marked_down():
@@ -132,10 +136,17 @@ def _run(plan, types, selected, start, stop) -> tuple[_Found, bool]:
             request_catch_up()  # in-process tasks replay at once; a worker soon
         if engine_serves_searches():
             try:
-                return _engine_found(backend, plan, types, selected, start, stop), False
+                return on_engine(backend), False
             except ENGINE_ERRORS as error:
                 mark_engine_down(error)
-    return _database_found(plan, types, selected, start, stop), backend is not None
+    return on_database(), backend is not None
+
+
+def _run(plan, types, selected, start, stop) -> tuple[_Found, bool]:
+    return _answered(
+        lambda backend: _engine_found(backend, plan, types, selected, start, stop),
+        lambda: _database_found(plan, types, selected, start, stop),
+    )
 
 
 def _results(hits, plan: QueryPlan) -> tuple[Result, ...]:
@@ -197,3 +208,46 @@ def search_queryset(
         url=url,
     )
     return _outcome(plan_query(query), (search_type,), None, page, per_page)
+
+
+def matching_keys(queryset: QuerySet, query: str) -> list:
+    """The keys of the queryset's objects holding every word of the query (or a synonym) as a
+    whole word, as search_public() counts results; best first. For listings that combine a
+    keyword with filters of their own."""
+    plan = plan_query(query)
+    if not plan:
+        return []
+    keys, _degraded = _answered(
+        lambda backend: engine_search.matching_keys(backend, plan, queryset),
+        lambda: [
+            pk
+            for pk, _score in database_search.ranked(
+                database_search.words_query(plan),
+                queryset,
+                words=database_search.plan_words(plan),
+            )
+        ],
+    )
+    return keys
+
+
+def nearest_keys(queryset: QuerySet, *, origin: tuple[float, float]) -> list[tuple[object, float]]:
+    """[(key, distance in km)] of the queryset's objects that have a location (latitude and
+    longitude), nearest first: the engine's geo_distance sort while it serves, else computed
+    here. Keys, not objects, so a listing loads only the page it shows."""
+    origin = (float(origin[0]), float(origin[1]))
+
+    def on_database():
+        rows = queryset.values_list("pk", "latitude", "longitude")
+        located = [
+            (pk, distance_km(origin, (float(latitude), float(longitude))))
+            for pk, latitude, longitude in rows
+            if latitude is not None and longitude is not None
+        ]
+        return sorted(located, key=lambda pair: pair[1])
+
+    keys, _degraded = _answered(
+        lambda backend: engine_search.nearest_keys(backend, queryset, origin),
+        on_database,
+    )
+    return keys

@@ -17,6 +17,7 @@ from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
 from modelsearch.utils import deep_update
 
 from .documents import title_of
+from .geo import has_location, location_of
 from .seams.modelsearch_indexing import (
     SegmentingMapping,
     SegmentingQueriesMixin,
@@ -25,6 +26,8 @@ from .seams.modelsearch_indexing import (
 
 # The original title, analysed one character at a time, for autocomplete.
 TITLE_FIELD = "_zh_title"
+# (latitude, longitude) of models that have both, for nearest-first (search.api.nearest_keys).
+LOCATION_FIELD = "_location"
 
 ENGINE_INDEX_SETTINGS = {
     "settings": {
@@ -64,16 +67,20 @@ def segmented_database_backend(params):
 
 
 class ChineseMapping(SegmentingMapping):
-    """Wagtail's document, its text segmented, plus the original title."""
+    """Wagtail's document, its text segmented, plus the original title and any location."""
 
     def get_mapping(self):
         mapping = super().get_mapping()
         mapping["properties"][TITLE_FIELD] = {"type": "text", "analyzer": "zh_chars"}
+        if has_location(self.model):
+            mapping["properties"][LOCATION_FIELD] = {"type": "geo_point"}
         return mapping
 
     def get_document(self, obj):
         document = super().get_document(obj)
         document[TITLE_FIELD] = title_of(obj)
+        if location := location_of(obj):
+            document[LOCATION_FIELD] = {"lat": location[0], "lon": location[1]}
         return document
 
 

@@ -9,6 +9,7 @@ one run rank above texts holding them apart.
 from elasticsearch.dsl import Q, Search
 
 from . import chinese
+from .backends import LOCATION_FIELD
 from .query import QueryPlan
 from .seams.engine_filters import engine_filter
 
@@ -91,3 +92,42 @@ def related(backend, plan, types, limit):
     found = Search().query(query).source(False)[:limit]
     response = backend.es.search(index=index_names(backend, types), body=found.to_dict())
     return [(by_key[hit["matched_queries"][0]], hit["_id"]) for hit in response["hits"]["hits"]]
+
+
+def _keys_of(queryset, response) -> list:
+    to_key = queryset.model._meta.pk.to_python
+    return [to_key(hit["_id"]) for hit in response["hits"]["hits"]]
+
+
+def _all_within(backend, queryset, query: Q, **sort) -> dict:
+    """Every hit of the query among the queryset's objects. The queryset's keys are read from
+    the database, so any filter a listing uses holds (an engine filter knows only indexed
+    field lookups); one query of keys, and a listing's querysets are small."""
+    keys = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+    found = Search().query(Q("bool", must=[query], filter=[Q("ids", values=keys)]))
+    if sort:
+        found = found.sort(sort)
+    index = backend.get_index_for_model(queryset.model).name
+    return backend.es.search(index=index, body=found.source(False)[: len(keys)].to_dict())
+
+
+def matching_keys(backend, plan, queryset) -> list:
+    """Keys of the queryset's objects holding the plan's words, best first."""
+    return _keys_of(queryset, _all_within(backend, queryset, words_query(plan)))
+
+
+def nearest_keys(backend, queryset, origin) -> list[tuple[object, float]]:
+    """[(key, km)] of the queryset's objects with a location, nearest first."""
+    response = _all_within(
+        backend,
+        queryset,
+        Q("exists", field=LOCATION_FIELD),
+        _geo_distance={
+            LOCATION_FIELD: {"lat": origin[0], "lon": origin[1]},
+            "order": "asc",
+            "unit": "km",
+            "distance_type": "arc",
+        },
+    )
+    distances = [hit["sort"][0] for hit in response["hits"]["hits"]]
+    return list(zip(_keys_of(queryset, response), distances, strict=True))

@@ -1,4 +1,5 @@
-"""Distances on the earth, for apps that sort what they list by nearness."""
+"""Locations and distances on the earth, for apps that sort what they list by nearness: any
+indexed model with `latitude` and `longitude` fields has its location in the engine's index."""
 
 import math
 
@@ -13,3 +14,17 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def has_location(model) -> bool:
+    names = {field.name for field in model._meta.get_fields()}
+    return {"latitude", "longitude"} <= names
+
+
+def location_of(obj) -> tuple[float, float] | None:
+    """(latitude, longitude) of an object that has both."""
+    latitude = getattr(obj, "latitude", None)
+    longitude = getattr(obj, "longitude", None)
+    if latitude is None or longitude is None:
+        return None
+    return float(latitude), float(longitude)
