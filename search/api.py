@@ -219,16 +219,21 @@ def matching_keys(queryset: QuerySet, query: str) -> list:
         return []
     keys, _degraded = _answered(
         lambda backend: engine_search.matching_keys(backend, plan, queryset),
-        lambda: [
-            pk
-            for pk, _score in database_search.ranked(
-                database_search.words_query(plan),
-                queryset,
-                words=database_search.plan_words(plan),
-            )
-        ],
+        lambda: _database_matching_keys(plan, queryset),
     )
     return keys
+
+
+def _database_matching_keys(plan, queryset: QuerySet) -> list:
+    # The database backend translates only indexed field lookups (not EXISTS and the like):
+    # search the model's index, then keep the queryset's keys.
+    within = set(queryset.values_list("pk", flat=True))
+    found = database_search.ranked(
+        database_search.words_query(plan),
+        queryset.model._default_manager.all(),
+        words=database_search.plan_words(plan),
+    )
+    return [pk for pk, _score in found if pk in within]
 
 
 def nearest_keys(queryset: QuerySet, *, origin: tuple[float, float]) -> list[tuple[object, float]]:

@@ -69,7 +69,8 @@ def test_engine_documents_of_located_models_carry_a_geo_point(search_backend, me
         pytest.skip("the database backend has no documents")
     backend = health.configured_engine()
     index = backend.get_index_for_model(Merchant)
-    mapping = backend.es.indices.get_mapping(index=index.name)[index.name]["mappings"]
+    # index.name is an alias of the index the rebuild made.
+    (mapping,) = (i["mappings"] for i in backend.es.indices.get_mapping(index=index.name).values())
     assert mapping["properties"][LOCATION_FIELD] == {"type": "geo_point"}
     document = backend.es.get(index=index.name, id=str(merchants["新桥书店（示例）"].pk))
     assert document["_source"][LOCATION_FIELD] == {"lat": 29.5291, "lon": 106.46}
