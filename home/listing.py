@@ -2,7 +2,7 @@
 both, and images prefetched with their renditions."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from wagtail.images import get_image_model
 
@@ -27,8 +27,51 @@ def paginate(request: HttpRequest, items, per_page: int) -> dict:
     }
 
 
-def with_image_renditions(queryset: QuerySet, *, field: str, rendition: str) -> QuerySet:
-    """The queryset with each row's image in `field` and that image's rendition prefetched,
-    so a listing that shows them costs no query per row."""
-    images = get_image_model().objects.prefetch_renditions(rendition)
-    return queryset.prefetch_related(Prefetch(field, queryset=images))
+def with_image_renditions(queryset: QuerySet, *, field: str, rendition: str | None) -> QuerySet:
+    """The queryset with each row's image in `field` (joined) and that image's rendition
+    (one more query), so a listing that shows them costs two queries whatever its length.
+    Without `rendition`, the caller gathers renditions itself (prefetch_renditions)."""
+    if rendition is None:
+        return queryset.select_related(field)
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=rendition)
+    return queryset.select_related(field).prefetch_related(
+        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    )
+
+
+def read_page_images(page, *, body_images: list, body_renditions: list[str]) -> None:
+    """One query for the renditions a page shows: those of its body's images, and those of
+    its own images (`page.own_image_renditions()`, e.g. a cover), read with the image itself
+    so the page's foreign key costs no query either. A rendition that does not exist yet is
+    made by the template's first use."""
+    own = {
+        getattr(page, f"{field}_id"): (field, rendition)
+        for field, rendition in page.own_image_renditions().items()
+        if getattr(page, f"{field}_id") is not None
+    }
+    body_images = [image for image in body_images if image is not None]
+    if not own and not body_images:
+        return
+    wanted = Q(image_id__in=[image.pk for image in body_images], filter_spec__in=body_renditions)
+    for image_id, (_field, rendition) in own.items():
+        wanted |= Q(image_id=image_id, filter_spec=rendition)
+    renditions = get_image_model().get_rendition_model().objects.select_related("image")
+    found = list(renditions.filter(wanted))
+    for image in body_images:
+        image.prefetched_renditions = [
+            r for r in found if r.image_id == image.pk and r.filter_spec in body_renditions
+        ]
+    for rendition in found:
+        field, spec = own.get(rendition.image_id, (None, None))
+        if rendition.filter_spec == spec:
+            rendition.image.prefetched_renditions = [rendition]
+            setattr(page, field, rendition.image)
+
+
+def prefetch_renditions(images, *, renditions: list[str]) -> None:
+    """One query for the renditions of images gathered from several listings."""
+    queryset = get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
+    prefetch_related_objects(
+        [image for image in images if image is not None],
+        Prefetch("renditions", queryset=queryset, to_attr="prefetched_renditions"),
+    )

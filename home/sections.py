@@ -1,13 +1,19 @@
 """The home page's sections, contributed by the domain apps through a Wagtail hook.
 
 `home` imports no domain app: each app registers a `home_page_sections` hook returning a
-HomeSection (or None), and the home page shows them in hook order.
+HomeSection (or None), and the home page shows them in hook order. A hook finds its section's
+index page among `landmarks` (the live pages two levels below home, read once for all hooks),
+and names the image field and rendition its cards show, so the home page reads the renditions
+of every section in one query.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from wagtail import hooks
+from wagtail.models import Page
+
+from .listing import prefetch_renditions
 
 
 @dataclass(frozen=True)
@@ -16,8 +22,23 @@ class HomeSection:
     template: str
     items: list = field(default_factory=list)
     more_url: str = ""
+    image_field: str = ""
+    rendition: str = ""
 
 
-def home_sections(*, now: datetime.datetime) -> list[HomeSection]:
-    sections = (hook(now=now) for hook in hooks.get_hooks("home_page_sections"))
-    return [section for section in sections if section is not None]
+def home_sections(*, now: datetime.datetime, landmarks: list[Page]) -> list[HomeSection]:
+    sections = [
+        section
+        for hook in hooks.get_hooks("home_page_sections")
+        if (section := hook(now=now, landmarks=landmarks)) is not None
+    ]
+    prefetch_renditions(
+        [getattr(item, s.image_field) for s in sections if s.image_field for item in s.items],
+        renditions=[s.rendition for s in sections if s.rendition],
+    )
+    return sections
+
+
+def first_of_type(landmarks: list[Page], page_type: type[Page]) -> Page | None:
+    """The first of the landmark pages that is a `page_type`, without a query."""
+    return next((page for page in landmarks if page.specific_class is page_type), None)

@@ -12,6 +12,7 @@ from wagtail.embeds.models import Embed
 from wagtail.images.models import Image
 from wagtail.test.utils import WagtailPageTestCase
 
+from education import selectors
 from education.factories import (
     ActivityIndexPageFactory,
     ActivityPageFactory,
@@ -124,7 +125,7 @@ def test_related_articles_share_a_tag_first(client, topic, education_index):
     same_tag = ArticlePageFactory(parent=other_topic, title="民兵抗洪", tags=["民兵"])
     sibling = ArticlePageFactory(parent=topic, title="同专题文章", tags=["双拥"])
     unrelated = ArticlePageFactory(parent=other_topic, title="无关文章", tags=["征兵"])
-    related = article.related_articles(limit=2)
+    related = selectors.related_articles(article=article, tags=list(article.tags.all()), limit=2)
     assert [p.pk for p in related] == [same_tag.pk, sibling.pk]
     assert unrelated.pk not in [p.pk for p in related]
 
