@@ -132,8 +132,8 @@ class ArticlePage(BasePage):
     class Meta:
         verbose_name = _("文章")
 
-    def own_image_renditions(self) -> dict[str, str]:
-        return {"cover_image": selectors.PAGE_RENDITION}
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        return {"cover_image": selectors.PAGE_RENDITIONS}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -202,8 +202,8 @@ class ActivityPage(BasePage):
     class Meta:
         verbose_name = _("活动")
 
-    def own_image_renditions(self) -> dict[str, str]:
-        return {"cover_image": selectors.PAGE_RENDITION}
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        return {"cover_image": selectors.PAGE_RENDITIONS}
 
     def clean(self):
         super().clean()

@@ -13,8 +13,8 @@ from . import models as pages
 
 # The rendition the listing templates ask for; prefetched so images cost no query per row.
 LISTING_RENDITION = "fill-480x270|format-webp"
-# The cover on an article's or activity's own page.
-PAGE_RENDITION = "width-960|format-webp"
+# The cover on an article's or activity's own page (a srcset of two widths).
+PAGE_RENDITIONS = ["width-480|format-webp", "width-960|format-webp"]
 # Articles whose source gives no date come after dated ones, newest first among themselves.
 NEWEST_FIRST = (F("date").desc(nulls_last=True), "-pk")
 

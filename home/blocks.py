@@ -7,8 +7,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-# The renditions home/blocks/image.html asks for.
-BODY_IMAGE_RENDITIONS = ["width-960|format-webp"]
+# The renditions home/blocks/image.html asks for: WebP, a phone's width and a column's.
+BODY_IMAGE_RENDITIONS = ["width-480|format-webp", "width-960|format-webp"]
 
 
 class HeadingBlock(blocks.StructBlock):

@@ -45,27 +45,29 @@ def read_page_images(page, *, body_images: list, body_renditions: list[str]) -> 
     so the page's foreign key costs no query either. A rendition that does not exist yet is
     made by the template's first use."""
     own = {
-        getattr(page, f"{field}_id"): (field, rendition)
-        for field, rendition in page.own_image_renditions().items()
+        getattr(page, f"{field}_id"): (field, renditions)
+        for field, renditions in page.own_image_renditions().items()
         if getattr(page, f"{field}_id") is not None
     }
     body_images = [image for image in body_images if image is not None]
     if not own and not body_images:
         return
     wanted = Q(image_id__in=[image.pk for image in body_images], filter_spec__in=body_renditions)
-    for image_id, (_field, rendition) in own.items():
-        wanted |= Q(image_id=image_id, filter_spec=rendition)
-    renditions = get_image_model().get_rendition_model().objects.select_related("image")
-    found = list(renditions.filter(wanted))
+    for image_id, (_field, renditions) in own.items():
+        wanted |= Q(image_id=image_id, filter_spec__in=renditions)
+    found = list(
+        get_image_model().get_rendition_model().objects.select_related("image").filter(wanted)
+    )
     for image in body_images:
         image.prefetched_renditions = [
             r for r in found if r.image_id == image.pk and r.filter_spec in body_renditions
         ]
-    for rendition in found:
-        field, spec = own.get(rendition.image_id, (None, None))
-        if rendition.filter_spec == spec:
-            rendition.image.prefetched_renditions = [rendition]
-            setattr(page, field, rendition.image)
+    for image_id, (field, renditions) in own.items():
+        mine = [r for r in found if r.image_id == image_id and r.filter_spec in renditions]
+        if mine:
+            image = mine[0].image
+            image.prefetched_renditions = mine
+            setattr(page, field, image)
 
 
 def prefetch_renditions(images, *, renditions: list[str]) -> None:

@@ -48,8 +48,8 @@ class BasePage(Page):
         )
         return context
 
-    def own_image_renditions(self) -> dict[str, str]:
-        """The page's own image fields its template shows, each with its rendition."""
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        """The page's own image fields its template shows, each with its renditions."""
         return {}
 
     def get_view_restrictions(self):

@@ -113,8 +113,10 @@ def test_article_page_shows_every_kind_of_body_block(client, topic):
     assert "下载征兵工作通知" in html and document.url in html
     assert "<caption>抢险救援</caption>" in html and "500余人次" in html
     assert "天元区人武部" in html
-    # Images are served as renditions made by Pillow, never the uploaded original.
-    assert image.renditions.filter(filter_spec="width-960|format-webp").exists()
+    # Images are served as WebP renditions made by Pillow, never the uploaded original, with
+    # a narrower one for phones.
+    small, large = (image.renditions.get(filter_spec=f"width-{w}|format-webp") for w in (480, 960))
+    assert f'srcset="{small.url} 480w, {large.url} 960w"' in html
     assert image.file.url not in html
     assert html.count('class="tags"') == 1 and "?tag=%E6%B0%91%E5%85%B5" in html
 
