@@ -11,8 +11,8 @@ What is kept, and for how long, follows rules that keep it from ever being wrong
 - Large-text mode is its own variant: the key holds the reading mode.
 - Every entry belongs to a *generation*; any change to what public pages show (a page
   published, unpublished, moved, deleted or scheduled; a snippet, setting, image, document or
-  site saved) starts a new generation once its transaction commits, so the next GET renders
-  afresh. `page_content_changed()` does it by hand.
+  site saved; `migrate`, which every deployment runs) starts a new generation, so the next GET
+  renders afresh. `page_content_changed()` does it by hand.
 - No entry outlives the next moment something changes by itself: apps register a
   `page_cache_boundary` hook `fn(*, now) -> datetime | None` (the merchants' offers start and
   end with a day), and an entry expires at the earliest of them.
@@ -28,8 +28,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -55,11 +56,12 @@ def page_content_changed() -> None:
     home page that show what changed. Again once the transaction commits, so a page rendered
     meanwhile from the data before it is not kept either."""
 
-    def new_generation():
-        _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _new_generation()
+    transaction.on_commit(_new_generation)
 
-    new_generation()
-    transaction.on_commit(new_generation)
+
+def _new_generation() -> None:
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 @functools.cache
@@ -101,12 +103,20 @@ def _page_event(sender, **kwargs) -> None:
     page_content_changed()
 
 
+def _setting_changed(sender, setting, **kwargs) -> None:
+    if setting != "CACHES":  # the cache itself being swapped, in tests
+        _new_generation()
+
+
 def connect_invalidation() -> None:
     """Called once at start-up (HomeConfig.ready)."""
     post_save.connect(_saved_or_deleted, dispatch_uid="page_cache_save")
     post_delete.connect(_saved_or_deleted, dispatch_uid="page_cache_delete")
-    for signal in (page_published, page_unpublished, post_page_move):
+    # A deployment runs `migrate`: new templates or settings (the retention period the
+    # privacy page states) are then seen at once.
+    for signal in (page_published, page_unpublished, post_page_move, post_migrate):
         signal.connect(_page_event, dispatch_uid=f"page_cache_{id(signal)}")
+    setting_changed.connect(_setting_changed, dispatch_uid="page_cache_setting")
 
 
 def next_boundary(*, now: datetime) -> datetime | None:

@@ -116,7 +116,7 @@ def test_article_page_shows_every_kind_of_body_block(client, topic):
     # Images are served as WebP renditions made by Pillow, never the uploaded original, with
     # a narrower one for phones.
     small, large = (image.renditions.get(filter_spec=f"width-{w}|format-webp") for w in (480, 960))
-    assert f'srcset="{small.url} 480w, {large.url} 960w"' in html
+    assert f'srcset="{small.url} 480w, {large.url} {large.width}w"' in html
     assert image.file.url not in html
     assert html.count('class="tags"') == 1 and "?tag=%E6%B0%91%E5%85%B5" in html
 
