@@ -526,7 +526,9 @@ def test_every_type_can_be_applied_for(client, db, request_type):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ends a PostgreSQL session")
-def test_the_family_gets_its_reference_when_the_database_blinks_after_submitting(client):
+def test_the_family_gets_its_reference_when_the_database_blinks_after_submitting(
+    client, migrated_data
+):
     fill_in(client)
     response = confirm(client)
     reference = ServiceRequest.objects.get().reference
