@@ -66,9 +66,10 @@ def manage(*args, env) -> None:
 
 def serve(app: str, port: int, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(
-        [BIN / "gunicorn", app, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "-q"],
+        [BIN / "gunicorn", app, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,  # gunicorn.conf.py's access log, as in production
     )
     for _ in range(100):
         try:
