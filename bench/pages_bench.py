@@ -27,6 +27,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -103,7 +104,7 @@ def page_urls() -> dict[str, str]:
         "honour entry": first(HonourEntryPage),
         "service guide": "/services/childcare/",
         "merchant directory": "/merchants/",
-        "search": "/search/?q=国防",
+        "search": "/search/?" + urlencode({"q": "国防"}),
     }
     merchant = Merchant.objects.first()
     if merchant is not None:
