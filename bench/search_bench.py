@@ -129,15 +129,15 @@ def indexing_throughput(*, documents: int) -> float:
 
 def query_latency(*, queries=QUERIES, rounds: int = 3) -> tuple[float, float]:
     """Site search (page one, facets, highlights) for each query: (p50, p95) in milliseconds."""
-    from search import engine
+    from search import api
 
     for query in queries[:3]:  # warm up: jieba's dictionary, connections, caches
-        engine.site_search(query=query)
+        api.search_public(query)
     timings = []
     for _round in range(rounds):
         for query in queries:
             started = time.perf_counter()
-            engine.site_search(query=query)
+            api.search_public(query)
             timings.append((time.perf_counter() - started) * 1000)
     percentiles = statistics.quantiles(timings, n=100)
     return statistics.median(timings), percentiles[94]
@@ -157,8 +157,8 @@ def worker(size: int, backends: list[str], engine_url: str) -> list[dict]:
     from wagtail.models import Site
 
     from education.factories import EducationIndexPageFactory, TopicPageFactory
-    from search import engine
-    from search.conf import DATABASE_BACKEND, FALLBACK, engine_backend
+    from search import api, health
+    from search.conf import DATABASE_BACKEND, FALLBACK, engine_settings
 
     home = Site.objects.get(is_default_site=True).root_page
     topic = TopicPageFactory(parent=EducationIndexPageFactory(parent=home))
@@ -171,14 +171,14 @@ def worker(size: int, backends: list[str], engine_url: str) -> list[dict]:
         if backend == "engine":
             prefix = f"bench-{uuid.uuid4().hex[:8]}"
             settings.WAGTAILSEARCH_BACKENDS = {
-                "default": engine_backend(engine="opensearch2", urls=[engine_url], index=prefix),
+                "default": engine_settings(engine="opensearch2", urls=[engine_url], index=prefix),
                 FALLBACK: dict(DATABASE_BACKEND),
             }
         else:
             settings.WAGTAILSEARCH_BACKENDS = {"default": dict(DATABASE_BACKEND)}
         throughput = indexing_throughput(documents=size)
         p50, p95 = query_latency()
-        degraded = engine.site_search(query="国防").degraded
+        degraded = api.search_public("国防").degraded
         figures.append(
             {
                 "backend": backend,
@@ -191,7 +191,7 @@ def worker(size: int, backends: list[str], engine_url: str) -> list[dict]:
             }
         )
         if backend == "engine":
-            es = engine.engine_backend().es
+            es = health.configured_engine().es
             for name in es.indices.get(index=f"{prefix}_*"):
                 es.indices.delete(index=name)
     return figures

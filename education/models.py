@@ -6,12 +6,12 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.listing import paginate, parse_year
-from home.models import BasePage
+from home.models import BasePage, IndexPage
 from home.page_tree import live_and_public
 
 from . import selectors
@@ -19,12 +19,9 @@ from . import selectors
 ARTICLES_PER_PAGE = 10
 
 
-class EducationIndexPage(BasePage):
+class EducationIndexPage(IndexPage):
     """/education/: the topics of defense education and the newest articles across them."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["education.TopicPage", "education.ActivityIndexPage"]
     max_count = 1
@@ -39,12 +36,9 @@ class EducationIndexPage(BasePage):
         return context
 
 
-class TopicPage(BasePage):
+class TopicPage(IndexPage):
     """A topic such as 国防知识 or 红色资源: its articles, paginated, filtered by tag and year."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["education.EducationIndexPage"]
     subpage_types = ["education.ArticlePage"]
 
@@ -142,12 +136,9 @@ class ArticlePage(BasePage):
         return context
 
 
-class ActivityIndexPage(BasePage):
+class ActivityIndexPage(IndexPage):
     """Activities such as 国防教育月 and 军事日: upcoming first, then past ones."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["education.EducationIndexPage"]
     subpage_types = ["education.ActivityPage"]
     max_count = 1

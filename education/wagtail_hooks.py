@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from home.sections import HomeSection, first_of_type
+from home.sections import index_section
 
 from . import selectors
 from .models import ActivityIndexPage, EducationIndexPage
@@ -9,14 +9,12 @@ from .models import ActivityIndexPage, EducationIndexPage
 
 @hooks.register("home_page_sections", order=10)
 def latest_articles_section(*, now, landmarks):
-    index = first_of_type(landmarks, EducationIndexPage)
-    if index is None:
-        return None
-    return HomeSection(
+    return index_section(
+        EducationIndexPage,
+        landmarks=landmarks,
         title=_("国防教育 · 最新文章"),
         template="education/includes/article_cards.html",
-        items=list(selectors.article_listing(within=index, renditions=False)[:6]),
-        more_url=index.url,
+        items=lambda index: selectors.article_listing(within=index, renditions=False)[:6],
         image_field="cover_image",
         rendition=selectors.LISTING_RENDITION,
     )
@@ -24,17 +22,12 @@ def latest_articles_section(*, now, landmarks):
 
 @hooks.register("home_page_sections", order=20)
 def upcoming_activities_section(*, now, landmarks):
-    index = first_of_type(landmarks, ActivityIndexPage)
-    if index is None:
-        return None
-    activities = list(selectors.upcoming_activities(now=now, limit=3, renditions=False))
-    if not activities:
-        return None
-    return HomeSection(
+    return index_section(
+        ActivityIndexPage,
+        landmarks=landmarks,
         title=_("近期活动"),
         template="education/includes/activity_cards.html",
-        items=activities,
-        more_url=index.url,
+        items=lambda index: selectors.upcoming_activities(now=now, limit=3, renditions=False),
         image_field="cover_image",
         rendition=selectors.LISTING_RENDITION,
     )

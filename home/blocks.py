@@ -24,6 +24,10 @@ class HeadingBlock(blocks.StructBlock):
         description = _("文章中的小标题，便于读者和读屏软件跳转")
         preview_value = {"text": "铸魂育人 筑牢绝对忠诚思想根基", "level": "h2"}
 
+    def get_searchable_content(self, value):
+        # The heading's words only: its level's label (二级标题) is not text on the page.
+        return self.child_blocks["text"].get_searchable_content(value["text"])
+
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("图片"))

@@ -3,10 +3,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.fields import StreamValue
 
+from .editor_actions import pressed_towards_publication
 from .publishing import texts_findings, value_texts
-
-# Buttons of Wagtail's page editor that make a page public or send it towards publication.
-PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
 
 
 class PersonalDataCheckedPageForm(WagtailAdminPageForm):
@@ -19,7 +17,7 @@ class PersonalDataCheckedPageForm(WagtailAdminPageForm):
     """
 
     def _towards_publication(self) -> bool:
-        if any(action in self.data for action in PUBLISHING_ACTIONS):
+        if pressed_towards_publication(self.data):
             return True
         return bool(self.instance.pk and self.instance.workflow_in_progress)
 

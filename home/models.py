@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.blocks import StreamValue
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -64,6 +64,17 @@ class BasePage(Page):
         return [page for page in ancestors if page.depth > 2]
 
 
+class IndexPage(BasePage):
+    """A section's or topic's page: an introduction (导语) above what it lists."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(BasePage):
     """The front page: it gathers the newest content of every section through page-type hooks."""
 
@@ -74,6 +85,10 @@ class HomePage(BasePage):
 
     content_panels = BasePage.content_panels + [
         MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("首屏")),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("hero_title"),
+        index.SearchField("hero_text"),
     ]
     max_count = 1
     subpage_types = [

@@ -8,6 +8,7 @@ of every section in one query.
 """
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from wagtail import hooks
@@ -26,6 +27,33 @@ class HomeSection:
     rendition: str = ""
 
 
+def index_section(
+    index_model: type[Page],
+    *,
+    landmarks: list[Page],
+    title: str,
+    template: str,
+    items: Callable[[Page], Iterable],
+    image_field: str = "",
+    rendition: str = "",
+) -> HomeSection | None:
+    """A section showing `items(index)` of the `index_model` page among `landmarks`, with a link
+    to it; None (no section) while there is no such page or nothing to show. The items' images
+    in `image_field` get their `rendition` with every other section's (home_sections)."""
+    index = next((page for page in landmarks if page.specific_class is index_model), None)
+    shown = list(items(index)) if index is not None else []
+    if not shown:
+        return None
+    return HomeSection(
+        title=title,
+        template=template,
+        items=shown,
+        more_url=index.url,
+        image_field=image_field,
+        rendition=rendition,
+    )
+
+
 def home_sections(*, now: datetime.datetime, landmarks: list[Page]) -> list[HomeSection]:
     sections = [
         section
@@ -37,8 +65,3 @@ def home_sections(*, now: datetime.datetime, landmarks: list[Page]) -> list[Home
         renditions=[s.rendition for s in sections if s.rendition],
     )
     return sections
-
-
-def first_of_type(landmarks: list[Page], page_type: type[Page]) -> Page | None:
-    """The first of the landmark pages that is a `page_type`, without a query."""
-    return next((page for page in landmarks if page.specific_class is page_type), None)

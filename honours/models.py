@@ -4,11 +4,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from home.listing import paginate, parse_year
-from home.models import BasePage
+from home.models import BasePage, IndexPage
 
 from . import selectors
 
@@ -35,12 +34,9 @@ class MeritClass(models.TextChoices):
     COMMENDATION = "commendation", _("嘉奖")
 
 
-class HonourRollPage(BasePage):
+class HonourRollPage(IndexPage):
     """/honours/: every honour entry, by year and kind."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["honours.HonourEntryPage"]
     max_count = 1

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from home.sections import HomeSection, first_of_type
+from home.sections import index_section
 
 from . import selectors
 from .models import HonourRollPage
@@ -9,17 +9,12 @@ from .models import HonourRollPage
 
 @hooks.register("home_page_sections", order=30)
 def honour_highlights_section(*, now, landmarks):
-    roll = first_of_type(landmarks, HonourRollPage)
-    if roll is None:
-        return None
-    entries = list(selectors.honour_highlights(limit=4, renditions=False))
-    if not entries:
-        return None
-    return HomeSection(
+    return index_section(
+        HonourRollPage,
+        landmarks=landmarks,
         title=_("光荣榜"),
         template="honours/includes/honour_cards.html",
-        items=entries,
-        more_url=roll.url,
+        items=lambda roll: selectors.honour_highlights(limit=4, renditions=False),
         image_field="public_photo",
         rendition=selectors.LISTING_RENDITION,
     )

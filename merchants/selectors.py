@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from search.engine import distance_km
+from search.geo import distance_km
 
 from .models import Merchant, Offer
 

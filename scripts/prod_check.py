@@ -61,10 +61,10 @@ import json
 from django.contrib.auth import get_user_model
 from services.actions import service_request_transition
 from services.models import ServiceRequest
-from services.selectors import next_statuses
+from services.workflow import Actor, transitions_from
 request = ServiceRequest.objects.get(reference=%r)
 actor = get_user_model().objects.filter(is_superuser=True).first()
-to_status = next_statuses(service_request=request)[0]
+to_status = transitions_from(service_request=request, by=Actor.STAFF)[0].target_for(request)
 service_request_transition(service_request=request, to_status=to_status, actor=actor,
                            expected_version=request.version, note="示例：生产演练")
 print(json.dumps(request.pk))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: installs the system packages and Python packages the tests need, starts
-# PostgreSQL (and the search node) on loopback in temporary folders, runs every check and
+# PostgreSQL, Redis, the search node and an S3-compatible server locally, in temporary folders, runs every check and
 # the whole pytest suite, and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,8 @@ cleanup() {
   log "Stopping services"
   [ -n "${SEARCH_STATE:-}" ] && "$BIN/python" tools/opensearch/node.py stop --state "$SEARCH_STATE" || true
   [ -f "$PG_DIR/redis.pid" ] && kill "$(cat "$PG_DIR/redis.pid")" 2>/dev/null || true
+  [ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null || true
+  [ -n "${S3_DIR:-}" ] && rm -rf "$S3_DIR"
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
   exit $status
@@ -82,6 +84,27 @@ if [ -f tools/opensearch/node.py ]; then
   export SEARCH_TEST_URL=$("$BIN/python" tools/opensearch/node.py start --state "$SEARCH_STATE")
   echo "OpenSearch at $SEARCH_TEST_URL"
 fi
+
+# --- S3-compatible server for the private storage (moto, from PyPI) ----------------------
+# Port 0: the server binds a free port itself and prints it, so there is no race for one.
+S3_DIR=$(mktemp -d /tmp/shuangyong-s3.XXXXXX)
+log "Starting an S3-compatible server (moto)"
+"$BIN/moto_server" -H 127.0.0.1 -p 0 >"$S3_DIR/server.log" 2>&1 &
+S3_PID=$!
+S3_TEST_URL=""
+for _ in $(seq 1 300); do
+  S3_TEST_URL=$(grep -o -m 1 'http://127\.0\.0\.1:[0-9]*' "$S3_DIR/server.log" || true)
+  [ -n "$S3_TEST_URL" ] && break
+  kill -0 "$S3_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$S3_TEST_URL" ]; then
+  cat "$S3_DIR/server.log"
+  echo "The S3-compatible server did not start." >&2
+  exit 1
+fi
+export S3_TEST_URL
+echo "S3-compatible server at $S3_TEST_URL"
 
 # --- Checks and tests -------------------------------------------------------------------
 log "Lint and format"

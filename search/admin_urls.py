@@ -11,7 +11,5 @@ urlpatterns = [
         admin_views.SearchTermsReportView.as_view(results_only=True),
         name="terms_results",
     ),
-    path(
-        "service-requests/", admin_views.ServiceRequestSearchView.as_view(), name="service_requests"
-    ),
+    path("staff/<slug:key>/", admin_views.StaffSearchView.as_view(), name="staff"),
 ]

@@ -1,7 +1,8 @@
-"""Staff pages in the Wagtail admin: the index's health, search terms, staff search of
-service requests."""
+"""Staff pages in the Wagtail admin: the index's health, search terms, and the staff searches
+apps registered (each within the scope its app defines)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,9 +12,10 @@ from wagtail.admin.ui.tables import Column, NumberColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
-from services.permissions import handles_service_requests
-
-from . import engine, indexing, stats
+from . import indexing, stats
+from .api import search_queryset
+from .registry import staff_type
+from .status import index_status
 
 PROMOTION_PERMISSIONS = (
     "wagtailsearchpromotions.add_searchpromotion",
@@ -34,7 +36,7 @@ class IndexStatusView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "search"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(status=engine.index_status(), **kwargs)
+        return super().get_context_data(status=index_status(), **kwargs)
 
     def post(self, request):
         applied = indexing.catch_up()
@@ -69,25 +71,41 @@ class SearchTermsReportView(ReportView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ServiceRequestSearchView(WagtailAdminTemplateMixin, TemplateView):
-    """Staff search of service requests, within each one's scope (services' rule)."""
+class StaffSearchView(WagtailAdminTemplateMixin, TemplateView):
+    """A staff search an app registered: only what the user may see, by the app's own rule."""
 
-    template_name = "search/admin/service_requests.html"
-    page_title = gettext_lazy("检索军属服务申请")
+    template_name = "search/admin/staff_search.html"
     header_icon = "search"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not handles_service_requests(request.user):
+    def dispatch(self, request, *args, key, **kwargs):
+        self.search_type = staff_type(key)
+        if self.search_type is None:
+            raise Http404
+        if not self.search_type.allowed(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_page_title(self):
+        return _("检索%(label)s") % {"label": self.search_type.label}
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "").strip()
+        search_type = self.search_type
         outcome = (
-            engine.search_service_requests(
-                user=self.request.user, query=query, page=self.request.GET.get("p", 1)
+            search_queryset(
+                search_type.queryset(self.request.user),
+                query,
+                page=self.request.GET.get("p", 1),
+                url=search_type.url,
+                label=search_type.label,
             )
             if query
             else None
         )
-        return super().get_context_data(search_query=query, outcome=outcome, **kwargs)
+        rows = [
+            (result, [value(result.object) for _heading, value in search_type.columns])
+            for result in (outcome.results if outcome else [])
+        ]
+        return super().get_context_data(
+            search_query=query, outcome=outcome, rows=rows, search_type=search_type, **kwargs
+        )

@@ -8,10 +8,11 @@ class SearchConfig(AppConfig):
     verbose_name = _("搜索")
 
     def ready(self):
-        from . import indexing
+        from . import indexing, sources
         from .models import Synonym
         from .query import forget_synonyms
 
+        sources.register()
         indexing.connect_signals()
         post_save.connect(forget_synonyms, sender=Synonym, dispatch_uid="search-synonyms-saved")
         post_delete.connect(forget_synonyms, sender=Synonym, dispatch_uid="search-synonyms-deleted")

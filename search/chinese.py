@@ -5,13 +5,12 @@ character on its own) and receive queries segmented by the same functions, so a 
 国防 matches 国防教育进校园 on SQLite, PostgreSQL and the engine alike.
 """
 
-import logging
 import re
-import tempfile
-import threading
 from pathlib import Path
 
 import jieba
+
+from .seams.jieba_tokenizer import load_tokenizer
 
 DICTIONARY = Path(__file__).with_name("dictionary.txt")
 # A token is a run of letters, digits or CJK characters; punctuation and spaces are dropped.
@@ -20,27 +19,10 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Longest query kept, in characters: a pasted paragraph is not a query.
 MAX_QUERY_LENGTH = 100
 
-# jieba logs its dictionary loading at DEBUG to its own stderr handler.
-jieba.setLogLevel(logging.WARNING)
-
-_tokenizer: jieba.Tokenizer | None = None
-_lock = threading.Lock()
-
 
 def tokenizer() -> jieba.Tokenizer:
     """The shared tokenizer, with the domain dictionary, loaded once on first use (~0.5 s)."""
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                loaded = jieba.Tokenizer()
-                # jieba caches its prefix dictionary in a file; keep ours apart from others'.
-                loaded.tmp_dir = tempfile.gettempdir()
-                loaded.cache_file = "shuangyong-jieba.cache"
-                loaded.initialize()
-                loaded.load_userdict(str(DICTIONARY))
-                _tokenizer = loaded
-    return _tokenizer
+    return load_tokenizer(DICTIONARY)
 
 
 def _tokens(pieces) -> list[str]:
@@ -71,13 +53,24 @@ def index_words(text: str) -> list[str]:
     return _tokens(tokenizer().cut_for_search(text))
 
 
-def index_text(text: str) -> str:
-    """The text as the backends index it: its words, then its characters, space-separated.
+def characters_in_order(text: str) -> list[str]:
+    """Every Chinese character of the text, in order and repeated as it comes, so a phrase of
+    characters (军人子女 as 军 人 子 女) can be matched as a run."""
+    return [char for run in TOKEN.findall(text) for char in HAN.findall(run)]
 
-    The words serve whole-word matches; the characters serve texts that hold a query's
-    characters apart, which rank lower.
+
+def index_text(text: str) -> str:
+    """The text as the backends index it: its words, then its characters in order.
+
+    The words serve whole-word matches; the characters serve phrases (a run of words must be a
+    run of characters too) and the separate list of texts that hold a query's characters apart.
     """
     if not text:
         return ""
-    words = index_words(text)
-    return " ".join(words + characters(words))
+    return " ".join(index_words(text) + characters_in_order(text))
+
+
+def word_spans(text: str) -> set[tuple[int, int]]:
+    """Where the segmenter's words lie in the text, as (start, end) offsets, the shorter words
+    inside long ones included (国防 in 国防教育): the only places a highlight may cover."""
+    return {(start, end) for _word, start, end in tokenizer().tokenize(text, mode="search")}

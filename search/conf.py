@@ -14,7 +14,7 @@ ENGINE_BACKENDS = {
 # Segments Chinese for SQLite FTS5 or PostgreSQL, whichever DATABASE_URL names. "simple":
 # PostgreSQL must not stem or drop English stop words out of mixed text.
 DATABASE_BACKEND = {
-    "BACKEND": "search.backends.DatabaseBackend",
+    "BACKEND": "search.backends.segmented_database_backend",
     "SEARCH_CONFIG": "simple",
     # search.indexing keeps every backend up to date through its own tasks.
     "AUTO_UPDATE": False,
@@ -41,7 +41,7 @@ def search_backends_from_env(environ: Mapping[str, str]) -> dict:
             f"SEARCH_ENGINE must be one of {', '.join(ENGINE_BACKENDS)}, not {engine!r}"
         )
     return {
-        "default": engine_backend(
+        "default": engine_settings(
             engine=engine,
             urls=[u.strip() for u in url.split(",") if u.strip()],
             index=environ.get("SEARCH_INDEX", "shuangyong"),
@@ -51,7 +51,8 @@ def search_backends_from_env(environ: Mapping[str, str]) -> dict:
     }
 
 
-def engine_backend(*, engine: str, urls: list[str], index: str, timeout: int = 5) -> dict:
+def engine_settings(*, engine: str, urls: list[str], index: str, timeout: int = 5) -> dict:
+    """One engine backend's settings (WAGTAILSEARCH_BACKENDS["default"])."""
     return {
         "BACKEND": ENGINE_BACKENDS[engine],
         "URLS": urls,

@@ -1,8 +1,5 @@
-"""What the index holds of an object, in plain text: its title, its text and its location.
-
-The engine keeps this original text beside the segmented words to highlight snippets; the
-database backend highlights from the same text, so both show the same kind of snippet.
-"""
+"""What a result shows of an object, in plain text: its title and its searchable text, from
+which snippets are cut and highlighted the same way whichever backend found it."""
 
 from django.db import models
 from django.utils.encoding import force_str
@@ -42,17 +39,3 @@ def _field_texts(obj, fields):
 def text_of(obj) -> str:
     """Every searchable field but the title, one paragraph each."""
     return "\n".join(filter(None, _field_texts(obj, obj.get_search_fields())))
-
-
-def location_of(obj) -> tuple[float, float] | None:
-    """(latitude, longitude) of objects that have both, such as merchants."""
-    latitude = getattr(obj, "latitude", None)
-    longitude = getattr(obj, "longitude", None)
-    if latitude is None or longitude is None:
-        return None
-    return float(latitude), float(longitude)
-
-
-def has_location(model) -> bool:
-    names = {field.name for field in model._meta.get_fields()}
-    return {"latitude", "longitude"} <= names

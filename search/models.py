@@ -1,5 +1,5 @@
 """What the search app stores: editors' synonyms, index updates waiting for the engine,
-searches that found nothing, and the staff-only view of service requests in the index."""
+and searches that found nothing."""
 
 import re
 
@@ -8,11 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.search_promotions.models import Query
-from wagtail.search import index
-
-from services.models import ServiceRequest
 
 TERM_SEPARATORS = re.compile(r"[,，、;；\s]+")
+# "军属, 军人家属 → 随军家属": the terms before the arrow also find those after it, not back.
+ONE_WAY = re.compile(r"→|=>|->")
 
 
 class Synonym(models.Model):
@@ -23,6 +22,7 @@ class Synonym(models.Model):
         max_length=300,
         help_text=_(
             "用逗号分隔，例如：军娃, 军人子女。搜索其中任何一个词，都会找到含有其他词的内容。"
+            "含义宽窄不同时用箭头：军属 → 随军家属，搜索“军属”也会找到“随军家属”，反之不会。"
         ),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -33,14 +33,31 @@ class Synonym(models.Model):
         ordering = ["terms"]
 
     def __str__(self):
-        return "，".join(self.term_list())
+        broad, narrow = self._sides()
+        return "，".join(broad) + (" → " + "，".join(narrow) if narrow else "")
+
+    def _sides(self) -> tuple[list[str], list[str]]:
+        def terms(text):
+            return list(dict.fromkeys(term for term in TERM_SEPARATORS.split(text) if term))
+
+        broad, narrow = (ONE_WAY.split(self.terms, maxsplit=1) + [""])[:2]
+        return terms(broad), terms(narrow)
 
     def term_list(self) -> list[str]:
-        return list(dict.fromkeys(term for term in TERM_SEPARATORS.split(self.terms) if term))
+        broad, narrow = self._sides()
+        return list(dict.fromkeys(broad + narrow))
+
+    def expansions(self) -> dict[str, list[str]]:
+        """Each term → the terms a query for it also finds: the others on its side of the
+        arrow (or of the whole set), and everything after the arrow; nothing back across it."""
+        broad, narrow = self._sides()
+        return {term: [other for other in broad if other != term] + narrow for term in broad}
 
     def clean(self):
         if len(self.term_list()) < 2:
             raise ValidationError({"terms": _("请至少填写两个词，用逗号分隔。")})
+        if len(ONE_WAY.findall(self.terms)) > 1:
+            raise ValidationError({"terms": _("每组同义词最多使用一个箭头。")})
 
 
 class PendingIndexUpdate(models.Model):
@@ -87,28 +104,3 @@ class ZeroResultDailyHits(models.Model):
 
     def __str__(self):
         return f"{self.query_id} {self.date}: {self.hits}"
-
-
-class IndexedServiceRequest(index.Indexed, ServiceRequest):
-    """Service requests as staff search sees them: codes and labels only.
-
-    Names, phone numbers, ID numbers and children's details are never indexed, masked or not:
-    the index outlives anonymisation until the next update, and staff search finds a request
-    by its reference, type, street and status.
-    """
-
-    search_fields = [
-        index.SearchField("reference", boost=5),
-        index.SearchField("get_request_type_display"),
-        index.SearchField("get_district_display"),
-        index.SearchField("get_status_display"),
-        index.FilterField("id"),
-        index.FilterField("request_type"),
-        index.FilterField("district"),
-        index.FilterField("status"),
-    ]
-
-    class Meta:
-        proxy = True
-        verbose_name = _("军属服务申请（检索）")
-        verbose_name_plural = _("军属服务申请（检索）")

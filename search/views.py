@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import engine, stats
+from . import stats
+from .api import search_public
 from .chinese import MAX_QUERY_LENGTH
-from .sources import PUBLIC_TYPES
+from .registry import public_type
+from .suggestions import suggest as suggestions_for
 
 # Control characters carry no meaning in a query, and PostgreSQL refuses NUL in the
 # search statistics (a server error, found by tests/security).
@@ -27,11 +29,14 @@ BROWSE_LINKS = (
 def search(request):
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()[:MAX_QUERY_LENGTH]
     type_key = request.GET.get("type", "")
-    outcome = engine.site_search(query=query, type_key=type_key, page=request.GET.get("page", 1))
-    first_page = outcome.page.number == 1 and not type_key
+    selected = type_key if public_type(type_key) else ""
+    outcome = search_public(
+        query, types=[selected] if selected else (), page=request.GET.get("page", 1)
+    )
+    first_page = outcome.page.number == 1 and not selected
     if query and first_page:
         stats.search_record(query=query, found=outcome.total > 0)
-    params = {"q": query, **({"type": type_key} if type_key else {})}
+    params = {"q": query, **({"type": selected} if selected else {})}
     return render(
         request,
         "search/search.html",
@@ -39,7 +44,7 @@ def search(request):
             "search_query": query,
             "outcome": outcome,
             "page_obj": outcome.page,
-            "selected_type": type_key if any(t.key == type_key for t in PUBLIC_TYPES) else "",
+            "selected_type": selected,
             "promotions": stats.promotions_for(query) if query and first_page else [],
             "query_without_page": urlencode(params) + "&",
             "query_without_type": urlencode({"q": query}),
@@ -54,7 +59,7 @@ def suggest(request):
     """Autocomplete for the search box: JSON, plain text only (the page builds the list
     with textContent)."""
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()
-    suggestions = engine.suggest(query=query)
+    suggestions = suggestions_for(query=query)
     return JsonResponse(
         {
             "query": query,

@@ -5,11 +5,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from services.permissions import handles_service_requests
-
 from . import admin_urls
 from .admin_views import sees_search_terms
 from .models import Synonym
+from .registry import staff_types
 
 
 class SynonymViewSet(SnippetViewSet):
@@ -34,9 +33,18 @@ class SearchTermsMenuItem(MenuItem):
         return sees_search_terms(request.user)
 
 
-class ServiceRequestSearchMenuItem(MenuItem):
+class StaffSearchMenuItem(MenuItem):
+    def __init__(self, search_type, order):
+        super().__init__(
+            search_type.menu_label,
+            reverse("search_admin:staff", args=[search_type.key]),
+            icon_name="search",
+            order=order,
+        )
+        self.search_type = search_type
+
     def is_shown(self, request):
-        return handles_service_requests(request.user)
+        return self.search_type.allowed(request.user)
 
 
 @hooks.register("register_settings_menu_item")
@@ -53,11 +61,10 @@ def register_search_terms_menu_item():
     )
 
 
-@hooks.register("register_admin_menu_item")
-def register_service_request_search_menu_item():
-    return ServiceRequestSearchMenuItem(
-        _("检索服务申请"),
-        reverse("search_admin:service_requests"),
-        icon_name="search",
-        order=310,
-    )
+def _staff_search_menu_item(search_type, order):
+    return lambda: StaffSearchMenuItem(search_type, order)
+
+
+# One menu item per staff search the apps registered (their ready() ran before this module).
+for _number, _search_type in enumerate(staff_types()):
+    hooks.register("register_admin_menu_item", _staff_search_menu_item(_search_type, 310 + _number))

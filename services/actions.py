@@ -26,7 +26,6 @@ from .models import (
     CLOSED_STATUSES,
     DETAIL_FIELDS,
     FOLLOW_UP_AT_OR_BELOW,
-    NOTE_REQUIRED_FOR,
     Attachment,
     ConsentChannel,
     DocumentKind,
@@ -34,6 +33,7 @@ from .models import (
     FieldGroup,
     InternalNote,
     PersonalDataAccessLog,
+    PrivateFileDeletion,
     Rating,
     RequestType,
     ServiceRequest,
@@ -44,7 +44,8 @@ from .models import (
 from .notifications import after_commit, notify_applicant, notify_staff
 from .privacy import phone_digest
 from .rules import RULES, documents_needed
-from .selectors import eligible_assignees, missing_documents, next_statuses
+from .selectors import eligible_assignees, missing_documents
+from .workflow import Actor, Needs, Notify, Transition, may_take, resume_status, transition_to
 
 logger = logging.getLogger(__name__)
 
@@ -243,9 +244,9 @@ def service_request_submit(
             existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
             if existing is not None:
                 return existing
-            # The random reference was taken: draw another.
+            # The random reference was taken: draw another. force_insert makes the next
+            # save an INSERT whatever the instance went through; the pk of a rolled-back row goes.
             service_request.pk = None
-            service_request._state.adding = True
             service_request.reference = new_reference(now=now)
     else:
         raise RuntimeError("No free reference after several attempts.")
@@ -305,33 +306,58 @@ def _record_change(
     return event
 
 
-def _check_transition(*, service_request: ServiceRequest, to_status: str, note: str) -> None:
-    if to_status not in next_statuses(service_request=service_request):
+def _step(
+    *,
+    service_request: ServiceRequest,
+    to_status: str,
+    actor: AbstractBaseUser | None,
+    note: str,
+    documents_sent: int = 0,
+) -> Transition:
+    """The table's row for this step (services.workflow), or why it may not be taken."""
+    by = Actor.APPLICANT if actor is None else Actor.STAFF
+    transition = transition_to(service_request=service_request, to_status=to_status, by=by)
+    if transition is None:
         raise ValidationError(
             _("申请当前为“%(status)s”，不能改为“%(to)s”。")
             % {"status": service_request.get_status_display(), "to": Status(to_status).label},
             code="invalid_transition",
         )
-    if to_status in NOTE_REQUIRED_FOR and not note.strip():
+    if not may_take(transition, service_request=service_request, user=actor):
+        raise ValidationError(_("您不负责这一类型和街道的申请，不能办理。"), code="not_permitted")
+    if Needs.NOTE in transition.needs and not note.strip():
         raise ValidationError(
             {"note": _("请填写给申请人的说明：不予受理的原因，或需要补充的材料。")}
         )
+    if Needs.DOCUMENTS in transition.needs and not documents_sent:
+        raise ValidationError({"attachments": _("请选择要上传的材料。")})
     try:
         validate_no_markup(note)
     except ValidationError as error:
         raise ValidationError({"note": error.messages}) from None
+    return transition
+
+
+def _notify(transition: Transition, *, service_request: ServiceRequest) -> None:
+    if Notify.APPLICANT in transition.notify:
+        after_commit(notify_applicant, request_id=service_request.pk)
+    if Notify.STAFF in transition.notify:
+        after_commit(notify_staff, request_id=service_request.pk)
 
 
 def service_request_transition(
     *,
     service_request: ServiceRequest,
     to_status: str,
-    actor: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
     expected_version: int,
     note: str = "",
 ) -> ServiceRequestEvent:
-    """Staff move a request through the state machine; the applicant is notified."""
-    _check_transition(service_request=service_request, to_status=to_status, note=note)
+    """One step of the state machine: by staff (`actor`), or by the family (`actor` None).
+
+    What is allowed, who may take it, what it needs and whom it tells: services.workflow.
+    """
+    transition = _step(service_request=service_request, to_status=to_status, actor=actor, note=note)
     event = _record_change(
         service_request=service_request,
         expected_version=expected_version,
@@ -340,7 +366,7 @@ def service_request_transition(
         kind=EventKind.STATUS,
         to_status=to_status,
     )
-    after_commit(notify_applicant, request_id=service_request.pk)
+    _notify(transition, service_request=service_request)
     return event
 
 
@@ -348,18 +374,13 @@ def service_request_withdraw(
     *, service_request: ServiceRequest, expected_version: int
 ) -> ServiceRequestEvent:
     """The applicant withdraws their own request."""
-    _check_transition(service_request=service_request, to_status=Status.WITHDRAWN, note="")
-    event = _record_change(
+    return service_request_transition(
         service_request=service_request,
-        expected_version=expected_version,
-        actor=None,
-        note=_("申请人撤回了申请。"),
-        kind=EventKind.STATUS,
         to_status=Status.WITHDRAWN,
+        actor=None,
+        expected_version=expected_version,
+        note=_("申请人撤回了申请。"),
     )
-    after_commit(notify_applicant, request_id=service_request.pk)
-    after_commit(notify_staff, request_id=service_request.pk)
-    return event
 
 
 def service_request_add_documents(
@@ -370,7 +391,7 @@ def service_request_add_documents(
     documents: Mapping[str, UploadedFile] | None = None,
 ) -> ServiceRequestEvent:
     """The applicant sends what is missing: documents marked "later" (the request keeps its
-    status), or what staff asked for (the request goes back to where it was)."""
+    status), or what staff asked for (the table's step back to where the request was)."""
     documents = documents or {}
     missing = {rule.kind for rule in missing_documents(service_request=service_request)}
     asked = service_request.status == Status.NEEDS_INFO
@@ -381,10 +402,17 @@ def service_request_add_documents(
     checked_documents = check_documents(documents)
     checked = check_attachments(files, required=not checked_documents)
     count = len(checked) + len(checked_documents)
+    transition = None
+    to_status, kind = service_request.status, EventKind.DOCUMENTS
     if asked:
-        to_status, kind = next_statuses(service_request=service_request)[0], EventKind.STATUS
-    else:
-        to_status, kind = service_request.status, EventKind.DOCUMENTS
+        to_status, kind = resume_status(service_request=service_request), EventKind.STATUS
+        transition = _step(
+            service_request=service_request,
+            to_status=to_status,
+            actor=None,
+            note="",
+            documents_sent=count,
+        )
     with transaction.atomic():
         event = _record_change(
             service_request=service_request,
@@ -400,9 +428,10 @@ def service_request_add_documents(
             documents=checked_documents,
             uploaded_by=None,
         )
-    if asked:
-        after_commit(notify_applicant, request_id=service_request.pk)
-    after_commit(notify_staff, request_id=service_request.pk)
+    if transition is not None:
+        _notify(transition, service_request=service_request)
+    else:
+        after_commit(notify_staff, request_id=service_request.pk)
     return event
 
 
@@ -470,17 +499,35 @@ def personal_data_access_record(
     )
 
 
-def service_request_anonymise(*, service_request: ServiceRequest) -> None:
+def service_request_anonymise(*, service_request: ServiceRequest) -> bool:
     """Past the retention period: personal data goes, the figures (type, street, dates,
-    statuses, score) stay. Notes that staff wrote could name people, so they go too."""
+    statuses, score) stay. Notes that staff wrote could name people, so they go too.
+
+    All or nothing: the rows change in one transaction, with a version bump and an
+    "anonymised" history row; the proof files are deleted only once it has committed (a
+    rollback leaves every file its row points at). Returns False when someone else
+    anonymised it first, so running the job twice, or two at once, is harmless.
+    """
     with transaction.atomic():
-        for attachment in service_request.attachments.all():
-            attachment.file.delete(save=False)
-        service_request.attachments.all().delete()
-        service_request.internal_notes.all().delete()
-        service_request.events.exclude(note="").update(note="")
-        Rating.objects.filter(service_request=service_request).update(comment="")
-        ServiceRequest.objects.filter(pk=service_request.pk).update(
+        current = (
+            ServiceRequest.objects.select_for_update()
+            .filter(pk=service_request.pk, anonymised_at__isnull=True)
+            .first()
+        )
+        if current is None:
+            return False
+        attachments = Attachment.objects.filter(service_request=current)
+        deletions = PrivateFileDeletion.objects.bulk_create(
+            PrivateFileDeletion(name=name)
+            for name in attachments.values_list("file", flat=True)
+            if name
+        )
+        attachments.delete()
+        current.internal_notes.all().delete()
+        current.events.exclude(note="").update(note="")
+        Rating.objects.filter(service_request=current).update(comment="")
+        now = timezone.now()
+        ServiceRequest.objects.filter(pk=current.pk).update(
             applicant_name=ANONYMISED_NAME,
             applicant_phone="",
             phone_digest="",
@@ -498,6 +545,36 @@ def service_request_anonymise(*, service_request: ServiceRequest) -> None:
             wanted_work="",
             availability="",
             consent_note="",
-            anonymised_at=timezone.now(),
+            anonymised_at=now,
+            version=F("version") + 1,
         )
-    logger.info("Service request %s anonymised", service_request.reference)
+        ServiceRequestEvent.objects.create(
+            service_request=current,
+            kind=EventKind.ANONYMISED,
+            from_status=current.status,
+            to_status=current.status,
+            version=current.version + 1,
+            created_at=now,
+        )
+        ids = [deletion.pk for deletion in deletions]
+        transaction.on_commit(lambda: private_files_delete(ids=ids), robust=True)
+    logger.info("Service request %s anonymised", current.reference)
+    return True
+
+
+def private_files_delete(*, ids: Iterable[int] | None = None) -> int:
+    """Deletes private files whose rows are gone (PrivateFileDeletion): those named, or every
+    one still waiting. A file the storage could not delete stays listed for the next run.
+    Returns how many are left."""
+    storage = Attachment._meta.get_field("file").storage
+    pending = PrivateFileDeletion.objects.order_by("pk")
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    for deletion in pending:
+        try:
+            storage.delete(deletion.name)
+        except Exception as error:  # any storage's failure: the next run tries again
+            logger.warning("Private file deletion %d failed: %s", deletion.pk, type(error).__name__)
+            continue
+        deletion.delete()
+    return PrivateFileDeletion.objects.count()

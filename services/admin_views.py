@@ -37,7 +37,7 @@ from .forms import (
     TransitionForm,
     add_action_errors,
 )
-from .models import CHILD_REQUEST_TYPES, FieldGroup, RequestType, Status
+from .models import CHILD_REQUEST_TYPES, FieldGroup, RequestType
 from .permissions import can_see_personal_data, handles_service_requests, is_supervisor
 from .privacy import PERSONAL_FIELDS, mask_name, request_summary
 from .rules import RULES
@@ -47,21 +47,13 @@ from .selectors import (
     districts_handled_by,
     eligible_assignees,
     missing_documents,
-    next_statuses,
     service_request_queue,
     service_requests_visible_to,
 )
+from .workflow import Actor, transitions_from
 
 PAGE_SIZE = 50
 CONFLICT_MESSAGE = gettext_lazy("该申请已被其他工作人员更新，请刷新后再操作。")
-ACTION_LABELS = {
-    Status.ACCEPTED: gettext_lazy("受理"),
-    Status.IN_PROGRESS: gettext_lazy("开始办理"),
-    Status.RESOLVED: gettext_lazy("办结"),
-    Status.NEEDS_INFO: gettext_lazy("要求补充材料"),
-    Status.REJECTED: gettext_lazy("不予受理"),
-    Status.WITHDRAWN: gettext_lazy("代为撤回（家属要求）"),
-}
 
 
 class ServicesAdminView(WagtailAdminTemplateMixin, View):
@@ -166,88 +158,72 @@ class RequestDetailView(ServicesAdminView):
             return HttpResponseBadRequest()
         return handler(service_request)
 
-    def transition(self, service_request):
-        form = TransitionForm(self.request.POST)
+    def run_action(self, service_request, form_name, make_form, action):
+        """A staff form posted: on valid input its action, whose message is shown on the page
+        it redirects to; after someone else's change, the page again with the input on top of
+        the latest version (nothing typed is lost); else the page with the form's errors."""
+        form = make_form(self.request.POST)
         if form.is_valid():
             try:
-                service_request_transition(
-                    service_request=service_request,
-                    to_status=form.cleaned_data["to_status"],
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data["version"],
-                    note=form.cleaned_data["note"],
-                )
+                message = action(form.cleaned_data)
             except ConcurrentUpdate:
-                return self.conflict(service_request, "transition_form", TransitionForm)
+                messages.error(self.request, CONFLICT_MESSAGE)
+                service_request.refresh_from_db()
+                form = make_form(rebased(self.request.POST, service_request.version))
+                return self.render_detail(service_request, status=409, **{form_name: form})
             except ValidationError as error:
                 add_action_errors(error, form)
             else:
-                messages.success(
-                    self.request,
-                    _("申请 %(reference)s 已改为“%(status)s”。")
-                    % {
-                        "reference": service_request.reference,
-                        "status": service_request.get_status_display(),
-                    },
-                )
+                messages.success(self.request, message)
                 return redirect("services_admin:detail", pk=service_request.pk)
-        return self.render_detail(service_request, transition_form=form)
+        return self.render_detail(service_request, **{form_name: form})
+
+    def transition(self, service_request):
+        def act(data):
+            service_request_transition(
+                service_request=service_request,
+                to_status=data["to_status"],
+                actor=self.request.user,
+                expected_version=data["version"],
+                note=data["note"],
+            )
+            return _("申请 %(reference)s 已改为“%(status)s”。") % {
+                "reference": service_request.reference,
+                "status": service_request.get_status_display(),
+            }
+
+        return self.run_action(service_request, "transition_form", TransitionForm, act)
 
     def assign(self, service_request):
         assignees = eligible_assignees(service_request=service_request)
-        form = AssignForm(self.request.POST, assignees=assignees)
-        if form.is_valid():
-            try:
-                service_request_assign(
-                    service_request=service_request,
-                    assignee=form.cleaned_data["assignee"],
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ConcurrentUpdate:
-                return self.conflict(
-                    service_request, "assign_form", AssignForm, assignees=assignees
-                )
-            except ValidationError as error:
-                add_action_errors(error, form)
-            else:
-                messages.success(self.request, _("已指派经办人。"))
-                return redirect("services_admin:detail", pk=service_request.pk)
-        return self.render_detail(service_request, assign_form=form)
+
+        def act(data):
+            service_request_assign(
+                service_request=service_request,
+                assignee=data["assignee"],
+                actor=self.request.user,
+                expected_version=data["version"],
+            )
+            return _("已指派经办人。")
+
+        return self.run_action(
+            service_request, "assign_form", lambda post: AssignForm(post, assignees=assignees), act
+        )
 
     def note(self, service_request):
-        form = NoteForm(self.request.POST)
-        if form.is_valid():
-            try:
-                service_request_add_note(
-                    service_request=service_request,
-                    author=self.request.user,
-                    text=form.cleaned_data["text"],
-                )
-            except ValidationError as error:
-                add_action_errors(error, form)
-            else:
-                messages.success(self.request, _("已添加内部备注。"))
-                return redirect("services_admin:detail", pk=service_request.pk)
-        return self.render_detail(service_request, note_form=form)
+        def act(data):
+            service_request_add_note(
+                service_request=service_request, author=self.request.user, text=data["text"]
+            )
+            return _("已添加内部备注。")
 
-    def conflict(self, service_request, form_name, form_class, **form_kwargs):
-        messages.error(self.request, CONFLICT_MESSAGE)
-        service_request.refresh_from_db()
-        form = form_class(rebased(self.request.POST, service_request.version), **form_kwargs)
-        return self.render_detail(service_request, status=409, **{form_name: form})
+        return self.run_action(service_request, "note_form", NoteForm, act)
 
     def render_detail(self, service_request, *, reveal=False, status=200, **forms):
         version = {"version": service_request.version}
-        options = next_statuses(service_request=service_request)
         actions = [
-            (
-                to_status,
-                _("材料已补齐，恢复为“%(status)s”") % {"status": Status(to_status).label}
-                if service_request.status == Status.NEEDS_INFO and index == 0
-                else ACTION_LABELS[to_status],
-            )
-            for index, to_status in enumerate(options)
+            (transition.target_for(service_request), transition.label_for(service_request))
+            for transition in transitions_from(service_request=service_request, by=Actor.STAFF)
         ]
         assignees = eligible_assignees(service_request=service_request)
         context = self.get_context_data(

@@ -1,7 +1,7 @@
 """Proof documents: where they are kept, and which files are accepted.
 
-Files live outside MEDIA_ROOT, with no URL of their own, readable by the site's user only
-(mode 0600); only a permission-checked view serves them. A file is judged by its content,
+Files live in the private storage (services.storage), with no URL of their own; only a
+permission-checked view serves them. A file is judged by its content,
 never by its name or the browser's content type: every image is decoded with Pillow and
 stored re-encoded (without EXIF, GPS or comments), every PDF is parsed with pypdf and
 refused if encrypted or if it carries anything that runs (JavaScript, launch actions,
@@ -19,18 +19,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = settings.UPLOAD_MAX_BYTES
 MAX_ATTACHMENTS = 5
 # Decoding more pixels than this takes too much memory: a decompression bomb, or just too big.
-MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
 # All images of one request together: five photos from a 12-megapixel phone camera fit.
 MAX_PIXELS_PER_REQUEST = 64_000_000
 JPEG_QUALITY = 90
@@ -56,27 +54,6 @@ ACCEPTED_TYPES = {
     "png": ("PNG", "image/png"),
     "pdf": (None, "application/pdf"),
 }
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """SERVICES_PRIVATE_ROOT, read on every use so tests can point it at a temporary folder."""
-
-    def __init__(self):
-        super().__init__(
-            base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
-        )
-
-    @property
-    def base_location(self):
-        return settings.SERVICES_PRIVATE_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private attachments have no public URL.")
 
 
 def attachment_upload_to(instance, filename: str) -> str:

@@ -26,7 +26,8 @@ from django.core.files import File
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from .attachments import CheckedFile, PrivateStorage
+from .attachments import CheckedFile
+from .storage import private_storage
 
 DRAFT_TTL_SECONDS = 2 * 60 * 60
 # A draft holds the answers of one form (a few kilobytes); nothing bigger is kept.
@@ -85,7 +86,7 @@ class KeptFile:
     original_name: str
 
     def open(self) -> File:
-        return File(PrivateStorage().open(self.name), name=self.original_name)
+        return File(private_storage.open(self.name), name=self.original_name)
 
 
 @dataclass
@@ -123,33 +124,34 @@ def draft_clear(request: HttpRequest, request_type: str | None = None) -> None:
     for key in [key for key in request.session.keys() if key.startswith(prefixes)]:
         value = _unseal(request.session.pop(key))
         for kept in (value or {}).get("files", []):
-            PrivateStorage().delete(kept["name"])
+            private_storage.delete(kept["name"])
 
 
 def keep_file(checked: CheckedFile, *, kind: str) -> KeptFile:
     """Stores a checked upload until the request is sent, under a random name."""
     extension = os.path.splitext(checked.original_name)[1].lower()
     checked.file.seek(0)
-    name = PrivateStorage().save(f"{KEPT_FOLDER}/{uuid.uuid4().hex}{extension}", checked.file)
+    name = private_storage.save(f"{KEPT_FOLDER}/{uuid.uuid4().hex}{extension}", checked.file)
     return KeptFile(kind=kind, name=name, original_name=checked.original_name)
 
 
 def kept_files_delete(files: list[KeptFile]) -> None:
     for kept in files:
-        PrivateStorage().delete(kept.name)
+        private_storage.delete(kept.name)
 
 
 def kept_files_purge(*, now: datetime.datetime) -> int:
     """Deletes kept files older than a draft can live; for the retention command."""
-    storage = PrivateStorage()
-    if not storage.exists(KEPT_FOLDER):
+    try:
+        names = private_storage.listdir(KEPT_FOLDER)[1]
+    except FileNotFoundError:  # a local folder nothing was kept in yet; a bucket never says so
         return 0
     cutoff = now - datetime.timedelta(seconds=DRAFT_TTL_SECONDS)
     deleted = 0
-    for name in storage.listdir(KEPT_FOLDER)[1]:
+    for name in names:
         path = f"{KEPT_FOLDER}/{name}"
-        if storage.get_modified_time(path) < cutoff:
-            storage.delete(path)
+        if private_storage.get_modified_time(path) < cutoff:
+            private_storage.delete(path)
             deleted += 1
     return deleted
 

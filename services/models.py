@@ -18,11 +18,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from home.models import BasePage, Street
+from home.models import BasePage, IndexPage, Street
 from home.personal_data import is_valid_id_number, is_valid_mobile_number, normalise_mobile_number
 from home.text import invisible_characters, normalise_number
 
-from .attachments import PrivateStorage, attachment_upload_to
+from .attachments import attachment_upload_to
 from .choices import (
     FIRST_GRADES,
     GRADE_STAGES,
@@ -38,6 +38,8 @@ from .choices import (
     Stage,
 )
 from .rules import RULES, rule_errors, years_between
+from .storage import get_private_storage
+from .workflow import CLOSED_STATUSES, Status
 
 __all__ = [  # the choices are part of the models' vocabulary; callers import them from here
     "FIRST_GRADES",
@@ -52,6 +54,7 @@ __all__ = [  # the choices are part of the models' vocabulary; callers import th
     "RequestType",
     "ServicePointKind",
     "Stage",
+    "Status",
     "years_between",
 ]
 
@@ -113,29 +116,6 @@ def validate_bank_account(value: str) -> None:
         raise ValidationError(
             _("请输入正确的银行卡号或存折账号：12 至 19 位数字。"), code="invalid_bank_account"
         )
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("已提交")
-    ACCEPTED = "accepted", _("已受理")
-    IN_PROGRESS = "in_progress", _("办理中")
-    NEEDS_INFO = "needs_info", _("待补充材料")
-    RESOLVED = "resolved", _("已办结")
-    REJECTED = "rejected", _("不予受理")
-    WITHDRAWN = "withdrawn", _("已撤回")
-
-
-CLOSED_STATUSES = (Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN)
-# The state machine. From NEEDS_INFO a request also goes back to the status it came from
-# (selectors.next_statuses adds it).
-TRANSITIONS = {
-    Status.SUBMITTED: (Status.ACCEPTED, Status.NEEDS_INFO, Status.REJECTED, Status.WITHDRAWN),
-    Status.ACCEPTED: (Status.IN_PROGRESS, Status.NEEDS_INFO, Status.REJECTED, Status.WITHDRAWN),
-    Status.IN_PROGRESS: (Status.RESOLVED, Status.NEEDS_INFO, Status.REJECTED, Status.WITHDRAWN),
-    Status.NEEDS_INFO: (Status.REJECTED, Status.WITHDRAWN),
-}
-# The applicant must be told why, or what to provide.
-NOTE_REQUIRED_FOR = (Status.REJECTED, Status.NEEDS_INFO)
 
 
 # Requests about a child: the child's details, and a guardian's consent under 14.
@@ -427,6 +407,8 @@ class EventKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("指派")
     # The family added a document it had marked "later"; the status stays.
     DOCUMENTS = "documents", _("补交材料")
+    # Past the retention period the personal data went (services.actions); the status stays.
+    ANONYMISED = "anonymised", _("匿名化")
 
 
 class ServiceRequestEvent(models.Model):
@@ -468,7 +450,7 @@ class Attachment(models.Model):
     service_request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(storage=PrivateStorage(), upload_to=attachment_upload_to)
+    file = models.FileField(storage=get_private_storage, upload_to=attachment_upload_to)
     kind = models.CharField(
         _("材料类型"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER
     )
@@ -487,6 +469,21 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PrivateFileDeletion(models.Model):
+    """A private file whose row is gone but which may still be in storage.
+
+    Written in the transaction that deletes the row, so a rollback keeps both; the file is
+    deleted once that transaction has committed, and this row with it. A deletion that failed
+    or was interrupted is retried by `anonymise_closed_requests`.
+    """
+
+    name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
 
 
 class InternalNote(models.Model):
@@ -652,12 +649,9 @@ class ServicePoint(index.Indexed, models.Model):
         return self.name
 
 
-class ServiceIndexPage(BasePage):
+class ServiceIndexPage(IndexPage):
     """/services/: the four services, tracking, and help for those who cannot apply online."""
 
-    intro = RichTextField(_("导语"), blank=True, features=["bold", "link"])
-
-    content_panels = BasePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["services.ServiceGuidePage"]
     max_count = 1
@@ -706,3 +700,29 @@ class ServiceGuidePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(service_guide_context(RequestType(self.request_type)))
         return context
+
+
+class IndexedServiceRequest(index.Indexed, ServiceRequest):
+    """Service requests as staff search sees them (services/search.py registers it): codes and
+    labels only.
+
+    Names, phone numbers, ID numbers and children's details are never indexed, masked or not:
+    the index outlives anonymisation until the next update, and staff search finds a request
+    by its reference, type, street and status.
+    """
+
+    search_fields = [
+        index.SearchField("reference", boost=5),
+        index.SearchField("get_request_type_display"),
+        index.SearchField("get_district_display"),
+        index.SearchField("get_status_display"),
+        index.FilterField("id"),
+        index.FilterField("request_type"),
+        index.FilterField("district"),
+        index.FilterField("status"),
+    ]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("军属服务申请（检索）")
+        verbose_name_plural = _("军属服务申请（检索）")

@@ -21,3 +21,15 @@ def handles_service_requests(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return is_supervisor(user) or user.service_scopes.exists()
+
+
+def handles_request(user: User, *, service_request) -> bool:
+    """Whether this member of staff may act on this request: in their scope, or a supervisor."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        is_supervisor(user)
+        or user.service_scopes.filter(
+            request_type=service_request.request_type, district_id=service_request.district_id
+        ).exists()
+    )

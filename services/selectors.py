@@ -12,7 +12,6 @@ from home.models import Street
 
 from .models import (
     CLOSED_STATUSES,
-    TRANSITIONS,
     EventKind,
     PersonalDataAccessLog,
     RequestType,
@@ -91,24 +90,6 @@ def service_request_queue(
         .prefetch_related("attachments")
         .order_by("due_at", "pk")
     )
-
-
-def resume_status(*, service_request: ServiceRequest) -> str:
-    """The status a request had before staff asked for more information."""
-    entered = (
-        service_request.events.filter(kind=EventKind.STATUS, to_status=Status.NEEDS_INFO)
-        .order_by("-version")
-        .values_list("from_status", flat=True)
-        .first()
-    )
-    return entered or Status.SUBMITTED
-
-
-def next_statuses(*, service_request: ServiceRequest) -> tuple[str, ...]:
-    options = TRANSITIONS.get(Status(service_request.status), ())
-    if service_request.status == Status.NEEDS_INFO:
-        options = (resume_status(service_request=service_request), *options)
-    return options
 
 
 def public_timeline(*, service_request: ServiceRequest) -> QuerySet[ServiceRequestEvent]:

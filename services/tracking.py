@@ -19,6 +19,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
@@ -28,9 +29,9 @@ from home.clients import client_address
 from .models import ServiceRequest
 from .privacy import phone_matches
 
-MAX_FAILURES_PER_CLIENT = 10
-MAX_FAILURES_PER_REFERENCE = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
+MAX_FAILURES_PER_CLIENT = settings.SERVICES_TRACKING_LIMITS["per_client"]
+MAX_FAILURES_PER_REFERENCE = settings.SERVICES_TRACKING_LIMITS["per_reference"]
+FAILURE_WINDOW_SECONDS = settings.SERVICES_TRACKING_LIMITS["window_seconds"]
 
 
 @dataclass(frozen=True)

@@ -54,13 +54,13 @@ from .privacy import request_summary
 from .rules import RULES, documents_needed
 from .selectors import (
     missing_documents,
-    next_statuses,
     public_timeline,
     service_guide,
     service_guide_context,
     service_types_overview,
 )
 from .tracking import client_ip, service_request_track
+from .workflow import RESUME, Actor, transitions_from
 
 SUBMITTED_SESSION_KEY = "services:submitted"
 # The reference of the request just sent, signed, for the confirmation page alone: if the
@@ -428,73 +428,85 @@ def track_status(request: HttpRequest, service_request: ServiceRequest) -> HttpR
         if rejected:
             _bind_rejected(forms[name], rejected[1])
     can_rate = service_request.status == Status.RESOLVED and not hasattr(service_request, "rating")
+    steps = {
+        t.target for t in transitions_from(service_request=service_request, by=Actor.APPLICANT)
+    }
     context = {
         "service_request": service_request,
         "timeline": public_timeline(service_request=service_request),
         "missing": missing_documents(service_request=service_request),
-        "can_withdraw": Status.WITHDRAWN in next_statuses(service_request=service_request),
+        "can_withdraw": Status.WITHDRAWN in steps,
+        "can_resume": RESUME in steps,
         "can_rate": can_rate,
         **forms,
     }
     return render(request, "services/track_status.html", context)
 
 
+def _status_action(
+    request: HttpRequest, service_request: ServiceRequest, name: str, action, success: str
+) -> HttpResponse:
+    """A form of the status page posted: on valid input `action(form)`, then back to the
+    status page (post/redirect/get) with `success`. A step no longer open (the request changed
+    meanwhile) is said at the top, where it shows even when the form is no longer offered;
+    what is wrong with the input stays on the form, with what was typed."""
+    form = _status_form(name, service_request, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            action(form)
+        except ConcurrentUpdate:
+            messages.error(request, CHANGED_MESSAGE)
+            return _see_other("services:track_status")
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, error.messages[0])
+                return _see_other("services:track_status")
+            add_action_errors(error, form)
+        else:
+            messages.success(request, success)
+            return _see_other("services:track_status")
+    return _status_error(request, name, form)
+
+
 @require_POST
 @tracked_request_required
 def track_withdraw(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    form = _status_form("withdraw_form", service_request, request.POST)
-    if not form.is_valid():
-        return _status_error(request, "withdraw_form", form)
-    try:
+    def withdraw(form):
         service_request_withdraw(
             service_request=service_request, expected_version=form.cleaned_data["version"]
         )
-    except ConcurrentUpdate:
-        messages.error(request, CHANGED_MESSAGE)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("申请已撤回。"))
-    return _see_other("services:track_status")
+
+    return _status_action(request, service_request, "withdraw_form", withdraw, _("申请已撤回。"))
 
 
 @require_POST
 @tracked_request_required
 def track_documents(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    form = _status_form("documents_form", service_request, request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            service_request_add_documents(
-                service_request=service_request,
-                files=form.cleaned_data["attachments"],
-                documents=form.documents_chosen(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentUpdate:
-            messages.error(request, CHANGED_MESSAGE)
-            return _see_other("services:track_status")
-        except ValidationError as error:
-            add_action_errors(error, form)
-        else:
-            messages.success(request, _("材料已提交，工作人员会继续办理。"))
-            return _see_other("services:track_status")
-    return _status_error(request, "documents_form", form)
+    def add_documents(form):
+        service_request_add_documents(
+            service_request=service_request,
+            files=form.cleaned_data["attachments"],
+            documents=form.documents_chosen(),
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _status_action(
+        request,
+        service_request,
+        "documents_form",
+        add_documents,
+        _("材料已提交，工作人员会继续办理。"),
+    )
 
 
 @require_POST
 @tracked_request_required
 def track_rate(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
-    form = _status_form("rating_form", service_request, request.POST)
-    if form.is_valid():
-        try:
-            service_request_rate(
-                service_request=service_request,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_action_errors(error, form)
-        else:
-            messages.success(request, _("感谢您的评价！"))
-            return _see_other("services:track_status")
-    return _status_error(request, "rating_form", form)
+    def rate(form):
+        service_request_rate(
+            service_request=service_request,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+
+    return _status_action(request, service_request, "rating_form", rate, _("感谢您的评价！"))

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from wagtail.models import Page, Site
 
+from services.conf import private_storage_from_env
+
 # What the migrations made (root page, home page, site, groups, workflow), for tests that
 # run in real transactions: those end with a flush, and restore this copy when they start.
 # Django's own serialized_rollback cannot serve: once Playwright runs an event loop in this
@@ -55,6 +57,10 @@ def _isolated_storage_and_cache(settings, tmp_path):
     """Fresh media folders and caches: rendition and rate-limit caches must not leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SERVICES_PRIVATE_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": private_storage_from_env({}, root=settings.SERVICES_PRIVATE_ROOT),
+    }
     yield
     for cache in caches.all():
         cache.clear()

@@ -67,3 +67,34 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_demo_commands_are_in_development_only():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="siteconf.settings.production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="shuangyong.example.cn",
+        DATABASE_URL="postgres://x@h/db",
+    )
+    production = subprocess.run(
+        [sys.executable, "manage.py", "help", "--commands"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "load_demo_content" not in production.stdout
+    assert "ensure_admin" not in production.stdout
+    assert "anonymise_closed_requests" in production.stdout
+    env["DJANGO_SETTINGS_MODULE"] = "siteconf.settings.dev"
+    development = subprocess.run(
+        [sys.executable, "manage.py", "help", "--commands"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "load_demo_content" in development.stdout and "ensure_admin" in development.stdout

@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import services.attachments
 import services.models
+import services.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -107,7 +108,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=services.attachments.PrivateStorage(), upload_to=services.attachments.attachment_upload_to)),
+                ('file', models.FileField(storage=services.storage.get_private_storage, upload_to=services.attachments.attachment_upload_to)),
                 ('original_name', models.CharField(max_length=120)),
                 ('content_type', models.CharField(max_length=40)),
                 ('size', models.PositiveIntegerField()),

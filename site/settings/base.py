@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from search.conf import search_backends_from_env
+from services.conf import private_storage_from_env
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = CONFIG_DIR.parent
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "services",
     "search",
     "worker",
-    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -188,15 +188,21 @@ STATICFILES_DIRS = [CONFIG_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
+# Families' proof documents: see SERVICES_PRIVATE_ROOT below and services/storage.py.
+SERVICES_PRIVATE_ROOT = Path(os.environ.get("SERVICES_PRIVATE_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": private_storage_from_env(os.environ, root=SERVICES_PRIVATE_ROOT),
 }
 
-# Uploads: Wagtail's image and document libraries check size and type; Pillow decodes
-# every image, and refuses anything above this many pixels (decompression bombs).
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Uploads: one limit each for every form that takes a picture or a file, Wagtail's image
+# library and families' proof documents (services.attachments) alike. Pillow decodes no
+# image above the pixel limit (decompression bombs).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -214,6 +220,8 @@ WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 # The database backend unless SEARCH_URL names an Elasticsearch or OpenSearch cluster.
 WAGTAILSEARCH_BACKENDS = search_backends_from_env(os.environ)
+# After an engine failure, searches and index updates skip it for this long.
+SEARCH_ENGINE_DOWN_SECONDS = int(os.environ.get("SEARCH_ENGINE_DOWN_SECONDS", "30"))
 
 # Index updates run as tasks. In-process by default, so a fresh checkout needs no worker.
 TASKS = {
@@ -240,9 +248,10 @@ LOGGING = {
     "loggers": {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
-        # The engine clients log every request at INFO.
-        "opensearch": {"level": "WARNING"},
-        "elastic_transport": {"level": "WARNING"},
+        # The engine clients log every request at INFO and every failed one with a traceback
+        # at WARNING; search.health logs one line per failure instead.
+        "opensearch": {"level": "ERROR"},
+        "elastic_transport": {"level": "ERROR"},
         # pypdf warns about every flaw of a family's scanned PDF; a refusal says enough.
         "pypdf": {"level": "ERROR"},
         # One line per failed login, with the account name; the lock-outs are in the admin.
@@ -303,9 +312,13 @@ PERMISSIONS_POLICY = {
 }
 
 # --- Service requests (services/) -------------------------------------------------------
-# Proof documents from families: outside MEDIA_ROOT, served only by a permission-checked view.
-# With several web machines this must be a shared volume.
-SERVICES_PRIVATE_ROOT = Path(os.environ.get("SERVICES_PRIVATE_ROOT", BASE_DIR / "private-media"))
+# Proof documents from families (STORAGES["private"]): outside MEDIA_ROOT, served only by a
+# permission-checked view. A local folder (SERVICES_PRIVATE_ROOT) on one machine; with
+# several, a private bucket (S3_PRIVATE_BUCKET_NAME).
+# The tracking page's limits on wrong tries (services/tracking.py): a client waits after
+# `per_client` failures; once a reference has had `per_reference`, each client that failed on
+# it waits; each count runs for `window_seconds` from its first failure.
+SERVICES_TRACKING_LIMITS = {"per_client": 10, "per_reference": 5, "window_seconds": 15 * 60}
 # Closed requests are anonymised this many days after closing (manage.py anonymise_closed_requests).
 SERVICES_RETENTION_DAYS = int(os.environ.get("SERVICES_RETENTION_DAYS", str(3 * 365)))
 # Behind a reverse proxy: the META key of the header it sets to the client's address (e.g.

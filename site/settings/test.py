@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, cache_from_env, os
-from .dev import MIDDLEWARE, STORAGES  # noqa: F401
+from .dev import INSTALLED_APPS, MIDDLEWARE, STORAGES  # noqa: F401
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

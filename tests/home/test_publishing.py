@@ -3,23 +3,17 @@
 import datetime
 import io
 
-import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
+from education.factories import ArticlePageFactory
 from education.models import ArticlePage
 from home.personal_data import id_number_check_char
 
 ID_NUMBER = "11010519491231002" + id_number_check_char("11010519491231002")
-
-
-@pytest.fixture
-def topic(home_page):
-    return TopicPageFactory(parent=EducationIndexPageFactory(parent=home_page))
 
 
 def _user(django_user_model, name, group):

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from opensearchpy import OpenSearch
 
 from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
-from search import engine
-from search.conf import DATABASE_BACKEND, FALLBACK, engine_backend
+from search import health
+from search.conf import DATABASE_BACKEND, FALLBACK, engine_settings
 
 
 def engine_url() -> str:
@@ -36,7 +36,7 @@ def engine_url() -> str:
 def engine_backends(urls: str | list[str], prefix: str) -> dict:
     urls = [urls] if isinstance(urls, str) else urls
     return {
-        "default": engine_backend(engine="opensearch2", urls=urls, index=prefix),
+        "default": engine_settings(engine="opensearch2", urls=urls, index=prefix),
         FALLBACK: dict(DATABASE_BACKEND),
     }
 
@@ -66,8 +66,8 @@ def rebuild() -> None:
 
 
 def refresh() -> None:
-    backend = engine.engine_backend()
-    if backend is not None and not engine.engine_marked_down():
+    backend = health.configured_engine()
+    if backend is not None and not health.engine_marked_down():
         backend.refresh_indexes()
 
 
@@ -87,6 +87,9 @@ def indexed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def topic(home_page):
+    # A fixed corpus: the home page's own words (国防教育、光荣榜…) are searchable too.
+    home_page.hero_text = ""
+    home_page.save()
     education = EducationIndexPageFactory(parent=home_page, title="教育栏目")
     return TopicPageFactory(parent=education, title="知识专题", slug="zhishi")
 

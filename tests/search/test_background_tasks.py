@@ -4,7 +4,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
-from search import engine
+from search import api
 from search.conf import DATABASE_BACKEND
 
 
@@ -37,8 +37,8 @@ def test_a_save_only_queues_the_index_update_and_the_worker_runs_it(
         ArticlePageFactory(parent=topic, title="军娃托管站暑期开放")
 
     assert DBTaskResult.objects.filter(status="READY").exists()
-    assert engine.site_search(query="托管站").total == 0  # queued, not yet indexed
+    assert api.search_public("托管站").total == 0  # queued, not yet indexed
 
     run_queued_tasks()
     assert not DBTaskResult.objects.filter(status="READY").exists()
-    assert engine.site_search(query="托管站").total == 1
+    assert api.search_public("托管站").total == 1

@@ -6,7 +6,7 @@ from search.conf import search_backends_from_env
 def test_database_backend_when_no_engine_is_configured():
     backends = search_backends_from_env({})
     assert list(backends) == ["default"]
-    assert backends["default"]["BACKEND"] == "search.backends.DatabaseBackend"
+    assert backends["default"]["BACKEND"] == "search.backends.segmented_database_backend"
 
 
 def test_engine_settings_come_from_the_environment():
@@ -23,7 +23,7 @@ def test_engine_settings_come_from_the_environment():
     assert backend["INDEX_PREFIX"] == "shuangyong-staging_"
     assert backend["ATOMIC_REBUILD"] is True
     # The database stays indexed too: public search falls back to it.
-    assert backends["database"]["BACKEND"] == "search.backends.DatabaseBackend"
+    assert backends["database"]["BACKEND"] == "search.backends.segmented_database_backend"
 
 
 def test_unknown_engine_is_refused():

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from search import engine
+from search import api, health
 from search.models import PendingIndexUpdate
 from tools.opensearch.node import start_node
 
@@ -42,7 +42,7 @@ def test_saves_go_on_while_the_engine_is_down_and_it_catches_up(
     kept = article(title="民兵训练公告")
     gone = article(title="民兵旧通知")
     rebuild()
-    assert titles(engine.site_search(query="民兵")) == ["民兵旧通知", "民兵训练公告"]
+    assert titles(api.search_public("民兵")) == ["民兵旧通知", "民兵训练公告"]
 
     own_node.stop(keep_data=True)
     with indexed():
@@ -52,7 +52,7 @@ def test_saves_go_on_while_the_engine_is_down_and_it_catches_up(
         kept.save_revision().publish()
     assert PendingIndexUpdate.objects.count() >= 3
 
-    fallback = engine.site_search(query="民兵")
+    fallback = api.search_public("民兵")
     assert fallback.degraded
     assert titles(fallback) == ["民兵应急演练通知", "民兵训练公告（修订）"]
     html = client.get(reverse("search"), {"q": "民兵"}).content.decode()
@@ -60,14 +60,14 @@ def test_saves_go_on_while_the_engine_is_down_and_it_catches_up(
 
     own_node.restart()
     settings.WAGTAILSEARCH_BACKENDS = engine_backends(own_node.url, prefix)
-    cache.delete(engine.ENGINE_DOWN_KEY)  # as when its 30 seconds are over
+    cache.delete(health.ENGINE_DOWN_KEY)  # as when its 30 seconds are over
     # The first search the engine answers again starts the catch-up.
-    assert not engine.site_search(query="民兵").degraded
+    assert not api.search_public("民兵").degraded
     assert not PendingIndexUpdate.objects.exists()
     output = io.StringIO()
     call_command("search_catch_up", stdout=output)
     assert output.getvalue().startswith("已补 0 项索引更新")
-    caught_up = engine.site_search(query="民兵")
+    caught_up = api.search_public("民兵")
     assert not caught_up.degraded
     assert titles(caught_up) == ["民兵应急演练通知", "民兵训练公告（修订）"]
     assert added.pk in {result.object.pk for result in caught_up.results}
@@ -82,12 +82,12 @@ def test_a_three_node_cluster_answers_with_one_node_down(settings, article, inde
         )
         article(title="双拥共建座谈会")
         rebuild()
-        assert titles(engine.site_search(query="双拥", type_key="article")) == ["双拥共建座谈会"]
+        assert titles(api.search_public("双拥", types=["article"])) == ["双拥共建座谈会"]
 
         cluster.stop_one(1)
         with indexed():
             article(title="双拥文艺汇演")
-        outcome = engine.site_search(query="双拥", type_key="article")
+        outcome = api.search_public("双拥", types=["article"])
         assert not outcome.degraded
         assert titles(outcome) == ["双拥共建座谈会", "双拥文艺汇演"]
         assert not PendingIndexUpdate.objects.exists()

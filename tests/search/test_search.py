@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
 from merchants.factories import MerchantFactory, OfferFactory
-from search import engine
+from search import api
 from search.models import Synonym, ZeroResultDailyHits
 
 from .conftest import rebuild
@@ -24,31 +24,32 @@ def test_a_chinese_word_finds_the_pages_that_contain_it(search_backend, article)
     article(title="退役军人就业招聘会", summary="岗位面向退役军人和随军家属。")
     rebuild()
 
-    assert titles(engine.site_search(query="国防")) == ["国防教育进校园活动启动"]
-    assert titles(engine.site_search(query="随军家属")) == ["退役军人就业招聘会"]
-    assert titles(engine.site_search(query="校园")) == ["国防教育进校园活动启动"]
-    assert engine.site_search(query="海军").total == 0
+    assert titles(api.search_public("国防")) == ["国防教育进校园活动启动"]
+    assert titles(api.search_public("随军家属")) == ["退役军人就业招聘会"]
+    assert titles(api.search_public("校园")) == ["国防教育进校园活动启动"]
+    assert api.search_public("海军").total == 0
 
 
-def test_whole_words_rank_above_characters_apart(search_backend, article):
+def test_whole_words_only_the_characters_apart_are_not_results(search_backend, article):
     article(title="寒假看护服务", summary="军人的孩子放假了，娃娃们由社区照看。")
     article(title="寒假托管", summary="军娃托管站开班。")
     article(title="无关", summary="社区文艺演出。")
     rebuild()
 
-    outcome = engine.site_search(query="军娃")
-    assert titles(outcome) == ["寒假托管", "寒假看护服务"]
+    outcome = api.search_public("军娃")
+    assert titles(outcome) == ["寒假托管"] and outcome.total == 1
+    assert not outcome.related  # offered only when no text holds the word
 
 
 def test_synonyms_from_the_admin_find_each_other(search_backend, article):
     article(title="关爱军人子女成长", summary="暑期夏令营。")
     rebuild()
     # Not one of the synonyms a new site starts with (军娃 = 军人子女 is).
-    assert engine.site_search(query="小候鸟").total == 0
+    assert api.search_public("小候鸟").total == 0
 
     Synonym.objects.create(terms="小候鸟, 军人子女")
-    assert titles(engine.site_search(query="小候鸟")) == ["关爱军人子女成长"]
-    assert titles(engine.site_search(query="小候鸟 夏令营")) == ["关爱军人子女成长"]
+    assert titles(api.search_public("小候鸟")) == ["关爱军人子女成长"]
+    assert titles(api.search_public("小候鸟 夏令营")) == ["关爱军人子女成长"]
 
 
 def test_results_across_types_with_facet_counts_and_a_type_filter(
@@ -61,7 +62,7 @@ def test_results_across_types_with_facet_counts_and_a_type_filter(
     OfferFactory(merchant=MerchantFactory(name="民兵之家茶馆", description="退役民兵开的茶馆"))
     rebuild()
 
-    outcome = engine.site_search(query="民兵")
+    outcome = api.search_public("民兵")
     assert {facet.type.key: facet.count for facet in outcome.facets} == {
         "article": 2,
         "honour": 1,
@@ -69,7 +70,7 @@ def test_results_across_types_with_facet_counts_and_a_type_filter(
     }
     assert outcome.total == 4
 
-    honours = engine.site_search(query="民兵", type_key="honour")
+    honours = api.search_public("民兵", types=["honour"])
     assert [r.type.key for r in honours.results] == ["honour"] and honours.total == 1
     # The other types still show their counts, to switch to them.
     assert {facet.type.key: facet.count for facet in honours.facets}["article"] == 2
@@ -79,7 +80,7 @@ def test_snippets_mark_the_words_and_escape_everything_else(search_backend, arti
     article(title="国防教育周", summary="<script>alert(1)</script> 学生们学习国防知识。")
     rebuild()
 
-    (result,) = engine.site_search(query="国防").results
+    (result,) = api.search_public("国防").results
     assert "<mark>国防</mark>" in result.title
     assert "<mark>国防</mark>知识" in result.snippet
     assert "&lt;script&gt;" in result.snippet and "<script>" not in result.snippet
@@ -91,7 +92,7 @@ def test_results_come_in_pages(search_backend, article):
     rebuild()
 
     def search(page):
-        return engine.site_search(query="双拥", type_key="article", page=page, per_page=5)
+        return api.search_public("双拥", types=["article"], page=page, per_page=5)
 
     first, third, beyond = search(1), search(3), search(99)
     assert first.total == 12 and first.page.paginator.num_pages == 3
@@ -122,36 +123,23 @@ def test_unpublished_and_private_pages_are_never_found(search_backend, article, 
         draft.unpublish()
         PageViewRestriction.objects.create(page=private, restriction_type="login")
 
-    assert titles(engine.site_search(query="民兵")) == ["民兵训练公告"]
+    assert titles(api.search_public("民兵")) == ["民兵训练公告"]
 
 
 def test_a_save_is_found_and_a_delete_is_gone_without_a_rebuild(search_backend, article, indexed):
     rebuild()
     with indexed():
         page = article(title="优待证申领指南")
-    assert titles(engine.site_search(query="优待证")) == ["优待证申领指南"]
+    assert titles(api.search_public("优待证")) == ["优待证申领指南"]
 
     with indexed():
         page.title = "优待证办理指南"
         page.save_revision().publish()
-    assert titles(engine.site_search(query="办理")) == ["优待证办理指南"]
+    assert titles(api.search_public("办理")) == ["优待证办理指南"]
 
     with indexed():
         page.delete()
-    assert engine.site_search(query="优待证").total == 0
-
-
-def test_merchants_nearest_first(search_backend):
-    near = MerchantFactory(name="磁器口茶馆", latitude="29.5800", longitude="106.4500")
-    far = MerchantFactory(name="天星桥茶馆", latitude="29.6500", longitude="106.5500")
-    MerchantFactory(name="无坐标茶馆")
-    MerchantFactory(name="已下架茶馆", latitude="29.5801", longitude="106.4501", is_listed=False)
-    MerchantFactory(name="磁器口书店", latitude="29.5802", longitude="106.4502")
-    rebuild()
-
-    nearest = engine.merchants_near(latitude=29.58, longitude=106.45, query="茶馆")
-    assert [merchant for merchant, _km in nearest] == [near, far]
-    assert nearest[0][1] < 0.1 < 10 < nearest[1][1] < 15
+    assert api.search_public("优待证").total == 0
 
 
 def test_the_search_page(search_backend, article, client):
@@ -203,4 +191,4 @@ def test_a_moved_page_is_reindexed_with_its_new_place(search_backend, article, t
     rebuild()
     with indexed():
         page.move(private, pos="last-child")
-    assert engine.site_search(query="民兵").total == 0
+    assert api.search_public("民兵").total == 0

@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.search.models import IndexEntry
 
-from search import engine
-from search.models import IndexedServiceRequest
+from search import api, health
+from search.registry import staff_type
 from services.actions import service_request_transition
 from services.factories import (
     EXAMPLE_ID_NUMBER,
@@ -19,7 +19,7 @@ from services.factories import (
     StaffScopeFactory,
     street,
 )
-from services.models import RequestType, Status
+from services.models import IndexedServiceRequest, RequestType, Status
 
 from .conftest import rebuild
 
@@ -28,13 +28,19 @@ pytestmark = pytest.mark.django_db
 PERSONAL = ("王丽", EXAMPLE_PHONE, "138", EXAMPLE_ID_NUMBER, "张小军", "某部队")
 
 
+def staff_search(*, user, query):
+    """What the staff search page shows this user: services' scope, search's function."""
+    requests = staff_type("service_request")
+    return api.search_queryset(requests.queryset(user), query, url=requests.url)
+
+
 def references(outcome):
     return sorted(result.object.reference for result in outcome.results)
 
 
 def indexed_text(request) -> str:
     """Everything the index holds about one request, whichever backend holds it."""
-    backend = engine.engine_backend()
+    backend = health.configured_engine()
     if backend is None:
         content_type = ContentType.objects.get_for_model(IndexedServiceRequest)
         entry = IndexEntry.objects.get(content_type=content_type, object_id=str(request.pk))
@@ -62,7 +68,7 @@ def test_staff_find_requests_in_their_scope_only(search_backend, requests):
     supervisor = StaffFactory(permissions=["services.view_all_requests"])
 
     def search(user, query):
-        return references(engine.search_service_requests(user=user, query=query))
+        return references(staff_search(user=user, query=query))
 
     assert search(staff, "军娃托管") == [mine.reference]
     assert search(staff, "磁器口") == [mine.reference]
@@ -73,8 +79,8 @@ def test_staff_find_requests_in_their_scope_only(search_backend, requests):
 
 def test_the_public_never_finds_a_service_request(search_backend, requests, client):
     mine, _other = requests
-    assert engine.site_search(query=mine.reference).total == 0
-    assert engine.site_search(query="军娃托管").total == 0
+    assert api.search_public(mine.reference).total == 0
+    assert api.search_public("军娃托管").total == 0
     html = client.get(reverse("search"), {"q": mine.reference}).content.decode()
     assert "找到 0 条结果" in html and "search-results" not in html
 
@@ -86,7 +92,7 @@ def test_no_personal_data_is_indexed(search_backend, requests):
     assert mine.reference.split("-")[1].lower() in text.lower()
     for value in PERSONAL:
         assert value not in text
-        assert engine.search_service_requests(user=supervisor, query=value).total == 0
+        assert staff_search(user=supervisor, query=value).total == 0
 
 
 def test_status_changes_are_indexed(search_backend, requests, indexed):
@@ -99,14 +105,14 @@ def test_status_changes_are_indexed(search_backend, requests, indexed):
             actor=supervisor,
             expected_version=mine.version,
         )
-    found = engine.search_service_requests(user=supervisor, query="已受理")
+    found = staff_search(user=supervisor, query="已受理")
     assert references(found) == [mine.reference]
 
 
 def test_the_staff_search_page_is_for_staff_who_handle_requests(search_backend, requests, client):
     mine, _other = requests
     staff = StaffScopeFactory(request_type=RequestType.CHILDCARE, district=street("ciqikou")).user
-    url = reverse("search_admin:service_requests")
+    url = reverse("search_admin:staff", args=["service_request"])
 
     client.force_login(staff)
     html = client.get(url, {"q": "托管"}).content.decode()

@@ -28,7 +28,7 @@ MATRIX = {
     "services_admin:audit_log": ("login", "denied", "denied", "ok"),
     "services_admin:enter_choose": ("login", "denied", "ok", "ok"),
     "services_admin:enter": ("login", "denied", "ok", "ok"),
-    "search_admin:service_requests": ("login", "denied", "ok", "ok"),
+    "search_admin:staff": ("login", "denied", "ok", "ok"),  # key = service_request
     "search_admin:status": ("login", "any", "any", "any"),
     "search_admin:terms": ("login", "any", "any", "any"),
     "search_admin:terms_results": ("login", "any", "any", "any"),
@@ -60,6 +60,7 @@ def objects(db):
         "pk": service_request.pk,
         "attachment_pk": service_request.attachments.get().pk,
         "request_type": RequestType.CHILDCARE.value,
+        "key": "service_request",  # the staff search services registers
     }
 
 

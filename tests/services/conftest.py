@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from services.factories import ServiceRequestFactory, StaffFactory, StaffScopeFactory, street
 from services.models import RequestType
@@ -24,3 +25,11 @@ def scoped_staff(db):
 @pytest.fixture
 def supervisor(db):
     return StaffFactory(username="supervisor", permissions=["services.view_all_requests"])
+
+
+@pytest.fixture
+def postgresql(migrated_data):
+    """Threads writing at once: SQLite's in-memory test database locks whole tables between
+    them (an error, not a wait), so these run on PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks: run `make test`")

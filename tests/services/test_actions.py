@@ -101,6 +101,17 @@ class TestSubmit:
         assert first.reference[:7] == second.reference[:7]
         assert first.reference != second.reference
 
+    def test_a_reference_already_taken_is_drawn_again(self, db, monkeypatch):
+        from services import actions
+
+        taken = submit().reference
+        drawn = iter([taken, "SY2026-7K3QX9HM"])
+        monkeypatch.setattr(actions, "new_reference", lambda *, now: next(drawn))
+        service_request = submit(files=[png_upload()])
+        assert service_request.reference == "SY2026-7K3QX9HM"
+        assert ServiceRequest.objects.filter(reference=taken).count() == 1
+        assert service_request.events.count() == service_request.attachments.count() == 1
+
     def test_the_same_submission_key_never_makes_two_requests(self, db):
         key = uuid.uuid4()
         first = submit(key=key, files=[png_upload()])
@@ -311,7 +322,7 @@ class TestOptimisticLocking:
 
     @pytest.mark.django_db(transaction=True)
     def test_concurrent_transitions_in_threads_lose_no_history(
-        self, migrated_data, scoped_staff, supervisor
+        self, postgresql, scoped_staff, supervisor
     ):
         # migrated_data first: a transactional test starts from a flushed database, and the
         # streets the scopes point at come from a data migration.

@@ -1,16 +1,25 @@
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.utils import timezone
 
 from services.actions import (
     service_request_add_note,
+    service_request_anonymise,
     service_request_rate,
     service_request_transition,
 )
 from services.factories import ServiceRequestFactory
-from services.models import Attachment, ServiceRequest, Status
+from services.models import (
+    Attachment,
+    PrivateFileDeletion,
+    ServiceRequest,
+    ServiceRequestEvent,
+    Status,
+)
 
 from .files import png_upload
 
@@ -59,7 +68,8 @@ def test_closed_requests_past_retention_lose_their_personal_data(db, settings, s
         "ciqikou",
         Status.RESOLVED,
     )
-    assert old.events.count() == 4
+    assert old.events.count() == 5 and old.version == 5
+    assert old.events.last().kind == "anonymised"
     assert old.rating.score == 4 and old.rating.comment == ""
     assert not old.internal_notes.exists()
     assert not Attachment.objects.filter(service_request=old).exists()
@@ -102,3 +112,57 @@ def test_the_retention_command_purges_expired_drafts_and_their_files(client, db,
     call_command("anonymise_closed_requests", stdout=out)
     assert not kept.exists() and not Session.objects.exists()
     assert "1 个过期的草稿材料文件" in out.getvalue()
+
+
+def stored_files(settings) -> list:
+    return [p for p in (settings.SERVICES_PRIVATE_ROOT / "attachments").rglob("*") if p.is_file()]
+
+
+def test_a_failed_anonymisation_keeps_every_row_and_file(
+    db, settings, scoped_staff, django_capture_on_commit_callbacks
+):
+    """The transaction fails after the files step (a change by someone else takes the next
+    version first): nothing is anonymised and every file the rows point at is still there."""
+    service_request = ServiceRequestFactory(files=[png_upload(), png_upload()])
+    close(service_request, scoped_staff, days_ago=4000)
+    service_request.refresh_from_db()
+    ServiceRequestEvent.objects.create(
+        service_request=service_request,
+        to_status=service_request.status,
+        version=service_request.version + 1,
+    )
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(IntegrityError):
+        service_request_anonymise(service_request=service_request)
+
+    service_request.refresh_from_db()
+    assert service_request.anonymised_at is None and service_request.applicant_name == "王丽"
+    assert len(stored_files(settings)) == 2
+    assert all(
+        attachment.file.storage.exists(attachment.file.name)
+        for attachment in service_request.attachments.all()
+    )
+    assert service_request.attachments.count() == 2
+    assert not PrivateFileDeletion.objects.exists()
+
+
+def test_an_interrupted_anonymisation_finishes_on_the_next_run(
+    db, settings, scoped_staff, django_capture_on_commit_callbacks
+):
+    """The process dies after the commit, before deleting the files: the next run deletes
+    them, and anonymises nothing twice."""
+    settings.SERVICES_RETENTION_DAYS = 365
+    service_request = ServiceRequestFactory(files=[png_upload()])
+    close(service_request, scoped_staff, days_ago=400)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert service_request_anonymise(service_request=service_request)
+    assert len(stored_files(settings)) == 1 and PrivateFileDeletion.objects.count() == 1
+
+    for _run in range(2):
+        out = io.StringIO()
+        call_command("anonymise_closed_requests", stdout=out)
+        assert "已匿名化 0 件申请" in out.getvalue()
+    assert not stored_files(settings) and not PrivateFileDeletion.objects.exists()
+    service_request.refresh_from_db()
+    assert service_request.version == 5
+    assert service_request.events.filter(kind="anonymised").count() == 1
+    assert not service_request_anonymise(service_request=service_request)

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from services.actions import check_attachments
-from services.attachments import MAX_ATTACHMENT_BYTES, PrivateStorage, check_attachment
+from services.attachments import MAX_ATTACHMENT_BYTES, MAX_IMAGE_PIXELS, check_attachment
+from services.storage import private_storage
 
 from .files import (
     HOSTILE_PDFS,
@@ -62,15 +63,16 @@ def test_other_file_types_are_refused_by_name():
         check_attachment(upload)
 
 
-def test_the_size_limit_is_ten_megabytes():
-    assert MAX_ATTACHMENT_BYTES == 10 * 1024 * 1024
+def test_one_size_and_pixel_limit_for_every_upload(settings):
+    """Families' documents and Wagtail's image library read the same two settings."""
+    assert MAX_ATTACHMENT_BYTES == settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE == 10 * 1024 * 1024
+    assert MAX_IMAGE_PIXELS == settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
 
 
 def test_private_files_have_no_url_and_live_outside_media_root(settings):
-    storage = PrivateStorage()
-    assert str(settings.MEDIA_ROOT) not in storage.location
+    assert str(settings.MEDIA_ROOT) not in private_storage.location
     with pytest.raises(ValueError):
-        storage.url("attachments/x.png")
+        private_storage.url("attachments/x.png")
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_PDFS))

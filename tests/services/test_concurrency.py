@@ -23,12 +23,6 @@ ROUNDS = 5
 STAGGER_SECONDS = 0.004
 
 
-@pytest.fixture
-def postgresql(migrated_data):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks: run `make test`")
-
-
 def run_together(work, count=THREADS):
     """Runs work(i) in `count` threads released at the same moment; returns the outcomes."""
     barrier = threading.Barrier(count)

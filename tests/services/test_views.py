@@ -557,3 +557,18 @@ def test_a_forged_receipt_cookie_shows_no_reference(client, db):
     client.cookies["services_receipt"] = "SY2026-FORGED01"
     page = client.get(DONE)
     assert page.status_code == 302  # no submission in this session: back to the index
+
+
+def test_a_step_no_longer_open_is_said_even_when_its_form_is_gone(client, service_request):
+    """A second tab rates (or withdraws) again: the refusal shows at the top of the page,
+    although the form it came from is no longer offered."""
+    from services.actions import service_request_withdraw
+
+    track(client, service_request)
+    service_request_withdraw(service_request=service_request, expected_version=1)
+    response = client.post(
+        reverse("services:track_withdraw"), {"version": 2, "confirm": "on"}, follow=True
+    )
+    page = response.content.decode()
+    assert "不能改为“已撤回”" in page
+    assert reverse("services:track_withdraw") not in page

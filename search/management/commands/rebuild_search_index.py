@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, call_command
 from django.utils import timezone
 
-from search import engine
+from search import health
 from search.models import PendingIndexUpdate
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         started = timezone.now()
-        engine.mark_engine_up()
+        health.allow_engine_retry()
         call_command(
             "update_index",
             chunk_size=options["chunk_size"],
@@ -24,4 +24,6 @@ class Command(BaseCommand):
         )
         # What waited for the engine before the rebuild began is in the new index now.
         covered, _kinds = PendingIndexUpdate.objects.filter(updated_at__lt=started).delete()
+        if not PendingIndexUpdate.objects.exists():
+            health.mark_engine_caught_up()
         self.stdout.write(f"搜索索引已重建；其中包含此前待补的 {covered} 项更新。")

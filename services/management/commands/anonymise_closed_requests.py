@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from services.actions import service_request_anonymise
+from services.actions import private_files_delete, service_request_anonymise
 from services.drafts import kept_files_purge
 from services.selectors import closed_requests_due_for_anonymisation
 
@@ -28,10 +28,12 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"将匿名化 {due.count()} 件申请（办结早于 {cutoff:%Y-%m-%d}）。")
             return
-        count = 0
-        for service_request in due.iterator():
+        count = sum(
             service_request_anonymise(service_request=service_request)
-            count += 1
+            for service_request in due.iterator()
+        )
+        # Files an earlier run could not delete (interrupted, or the storage failed).
+        left = private_files_delete()
         # Unsent drafts live in sessions (two hours) and their files under drafts/.
         call_command("clearsessions")
         files = kept_files_purge(now=timezone.now())
@@ -40,3 +42,5 @@ class Command(BaseCommand):
                 f"已匿名化 {count} 件申请；已清除过期会话和 {files} 个过期的草稿材料文件。"
             )
         )
+        if left:
+            self.stderr.write(f"另有 {left} 个材料文件暂时无法删除，下次运行时将重试。")

@@ -1,0 +1,54 @@
+"""What staff see on the index status page: the backend, its health, its indexes and the
+updates waiting for the engine."""
+
+from .health import (
+    ENGINE_ERRORS,
+    configured_engine,
+    engine_behind,
+    mark_engine_down,
+)
+
+
+def index_status() -> dict:
+    from wagtail.search.models import IndexEntry
+
+    from .models import PendingIndexUpdate
+
+    pending = PendingIndexUpdate.objects.all()
+    status = {
+        "engine": False,
+        "healthy": True,
+        "cluster": None,
+        "indexes": [],
+        "error": "",
+        "rebuild_needed": False,
+        "behind": False,
+        "pending_count": pending.count(),
+        "oldest_pending": pending.order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first(),
+    }
+    backend = configured_engine()
+    if backend is None:
+        status["indexes"] = [("database", IndexEntry.objects.count())]
+        return status
+    status["engine"] = True
+    status["behind"] = engine_behind()
+    try:
+        health = backend.es.cluster.health()
+        status["cluster"] = {
+            "name": health["cluster_name"],
+            "status": health["status"],
+            "nodes": health["number_of_nodes"],
+        }
+        for index in backend.all_indexes():
+            exists = backend.es.indices.exists(index=index.name)
+            count = backend.es.count(index=index.name)["count"] if exists else None
+            status["indexes"].append((index.name, count))
+            status["rebuild_needed"] |= not exists
+        status["healthy"] = health["status"] in ("green", "yellow")
+    except ENGINE_ERRORS as error:
+        status["healthy"] = False
+        status["error"] = str(error)[:300]
+        mark_engine_down(error)
+    return status
