@@ -204,7 +204,8 @@ def main() -> None:
 
     env = production_env()
     manage("migrate", "--noinput", "-v0", env=env)
-    manage("load_demo_content", env=env)
+    # The demo content on the developer's settings: the demo app is no part of production.
+    manage("load_demo_content", env={**env, "DJANGO_SETTINGS_MODULE": "siteconf.settings.dev"})
     manage("collectstatic", "--noinput", "-v0", env=env)
 
     os.environ.update(env)
