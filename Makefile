@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_SETTINGS_MODULE=siteconf.settings.dev
 
-.PHONY: run test prod-check load install install-test lint messages
+.PHONY: run test prod-check load bench install install-test lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ prod-check:
 ## figures in RESILIENCE.md). For example: make load LOAD_ARGS="--fault engine-kill".
 load:
 	LOAD=1 LOAD_ARGS="$(LOAD_ARGS)" bash scripts/test.sh
+
+## Public pages against the framework's floor (figures in BENCHMARKS.md); not part of `make test`.
+bench:
+	bash scripts/bench.sh
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.listing import paginate, parse_year
 from home.models import BasePage, IndexPage
+from home.page_tree import live_and_public
 
 from . import selectors
 
@@ -30,7 +31,7 @@ class EducationIndexPage(IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = self.get_children().live().public().type(TopicPage).specific()
+        context["topics"] = live_and_public(self.get_children()).type(TopicPage).specific()
         context["latest_articles"] = selectors.article_listing(within=self)[:6]
         return context
 
@@ -49,11 +50,15 @@ class TopicPage(IndexPage):
         tag = request.GET.get("tag", "").strip()
         year = parse_year(request.GET.get("year"))
         articles = selectors.article_listing(within=self, tag=tag or None, year=year)
+        listing = paginate(request, articles, ARTICLES_PER_PAGE)
+        page_obj = listing["page_obj"]
+        page_obj.object_list = list(page_obj.object_list)
+        tag_options = selectors.article_tags_with_listed(within=self, articles=page_obj.object_list)
         context.update(
-            paginate(request, articles, ARTICLES_PER_PAGE),
+            listing,
             selected_tag=tag,
             selected_year=year,
-            tag_options=selectors.article_tags(within=self),
+            tag_options=tag_options,
             year_options=selectors.article_years(within=self),
         )
         return context
@@ -121,8 +126,14 @@ class ArticlePage(BasePage):
     class Meta:
         verbose_name = _("文章")
 
-    def related_articles(self, limit: int = 4):
-        return selectors.related_articles(article=self, limit=limit)
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        return {"cover_image": selectors.PAGE_RENDITIONS}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tags"] = tags = list(self.tags.all())
+        context["related"] = selectors.related_articles(article=self, tags=tags, limit=4)
+        return context
 
 
 class ActivityIndexPage(IndexPage):
@@ -181,6 +192,9 @@ class ActivityPage(BasePage):
 
     class Meta:
         verbose_name = _("活动")
+
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        return {"cover_image": selectors.PAGE_RENDITIONS}
 
     def clean(self):
         super().clean()

@@ -2,73 +2,91 @@
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page
 
-from home.listing import public_pages, with_image_renditions
+from home.listing import with_image_renditions
+from home.page_tree import live_and_public
 
 from . import models as pages
 
 # The rendition the listing templates ask for; prefetched so images cost no query per row.
 LISTING_RENDITION = "fill-480x270|format-webp"
+# The cover on an article's or activity's own page (a srcset of two widths).
+PAGE_RENDITIONS = ["width-480|format-webp", "width-960|format-webp"]
 # Articles whose source gives no date come after dated ones, newest first among themselves.
 NEWEST_FIRST = (F("date").desc(nulls_last=True), "-pk")
 
 
-def _with_listing_media(queryset: QuerySet) -> QuerySet:
-    return with_image_renditions(queryset, field="cover_image", rendition=LISTING_RENDITION)
+def _with_listing_media(queryset: QuerySet, *, renditions: bool = True) -> QuerySet:
+    """Cover images joined, and their listing renditions unless the caller gathers them."""
+    rendition = LISTING_RENDITION if renditions else None
+    return with_image_renditions(queryset, field="cover_image", rendition=rendition)
 
 
-def article_listing(*, within: Page, tag: str | None = None, year: int | None = None) -> QuerySet:
-    articles = public_pages(pages.ArticlePage, within=within)
+def article_listing(
+    *, within: Page, tag: str | None = None, year: int | None = None, renditions: bool = True
+) -> QuerySet:
+    articles = live_and_public(pages.ArticlePage.objects).descendant_of(within)
     if tag:
         articles = articles.filter(tags__name=tag)
     if year:
         articles = articles.filter(date__year=year)
-    articles = _with_listing_media(articles).prefetch_related("tags")
+    articles = _with_listing_media(articles, renditions=renditions)
     return articles.order_by(*NEWEST_FIRST)
 
 
-def article_tags(*, within: Page) -> QuerySet:
-    article_ids = public_pages(pages.ArticlePage, within=within).values("pk")
-    return (
-        Tag.objects.filter(education_articlepagetag_items__content_object__in=article_ids)
-        .distinct()
-        .order_by("name")
-    )
+def article_tags_with_listed(*, within: Page, articles: list) -> list[Tag]:
+    """The tags of the articles under `within`, by name, for the filter; and, in one query
+    with them, each of `articles` given its own tags as `listed_tags`."""
+    article_ids = live_and_public(pages.ArticlePage.objects).descendant_of(within).values("pk")
+    links = pages.ArticlePageTag.objects.filter(content_object__in=article_ids)
+    by_article: dict[int, list[Tag]] = {}
+    options: dict[int, Tag] = {}
+    for link in links.select_related("tag").order_by("pk"):
+        by_article.setdefault(link.content_object_id, []).append(link.tag)
+        options.setdefault(link.tag_id, link.tag)
+    for article in articles:
+        article.listed_tags = by_article.get(article.pk, [])
+    return sorted(options.values(), key=lambda tag: tag.name)
 
 
 def article_years(*, within: Page) -> list[int]:
-    dates = public_pages(pages.ArticlePage, within=within).dates("date", "year")
+    dates = live_and_public(pages.ArticlePage.objects).descendant_of(within).dates("date", "year")
     return [d.year for d in reversed(dates)]
 
 
-def related_articles(*, article, limit: int) -> list:
-    """Articles sharing a tag with this one, newest first, topped up from the same topic."""
-    others = pages.ArticlePage.objects.live().public().exclude(pk=article.pk)
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    related = list(
-        _with_listing_media(others.filter(tags__in=tag_ids).distinct()).order_by(*NEWEST_FIRST)[
-            :limit
-        ]
-    )
-    if len(related) < limit:
-        siblings = others.sibling_of(article).exclude(pk__in=[a.pk for a in related])
-        related += list(
-            _with_listing_media(siblings).order_by(*NEWEST_FIRST)[: limit - len(related)]
+def related_articles(*, article, tags: list[Tag], limit: int) -> list:
+    """Articles sharing one of `tags` (the article's) with it, newest first, topped up from the
+    same topic: one query (and one for the pictures)."""
+    shares_a_tag = Exists(
+        pages.ArticlePageTag.objects.filter(
+            content_object=OuterRef("pk"), tag_id__in=[tag.pk for tag in tags]
         )
-    return related
+    )
+    candidates = (
+        live_and_public(pages.ArticlePage.objects)
+        .exclude(pk=article.pk)
+        .annotate(shares_a_tag=shares_a_tag)
+        .filter(Q(shares_a_tag=True) | Q(pk__in=article.get_siblings().values("pk")))
+    )
+    return list(
+        _with_listing_media(candidates).order_by(F("shares_a_tag").desc(), *NEWEST_FIRST)[:limit]
+    )
 
 
-def upcoming_activities(*, now: datetime.datetime, limit: int | None = None) -> QuerySet:
+def upcoming_activities(
+    *, now: datetime.datetime, limit: int | None = None, renditions: bool = True
+) -> QuerySet:
     activities = _with_listing_media(
-        pages.ActivityPage.objects.live().public().filter(start_at__gte=now).order_by("start_at")
+        live_and_public(pages.ActivityPage.objects).filter(start_at__gte=now).order_by("start_at"),
+        renditions=renditions,
     )
     return activities[:limit] if limit else activities
 
 
 def past_activities(*, now: datetime.datetime) -> QuerySet:
     return _with_listing_media(
-        pages.ActivityPage.objects.live().public().filter(start_at__lt=now).order_by("-start_at")
+        live_and_public(pages.ActivityPage.objects).filter(start_at__lt=now).order_by("-start_at")
     )

@@ -2,10 +2,9 @@
 both, and images prefetched with their renditions."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from wagtail.images import get_image_model
-from wagtail.models import Page
 
 
 def parse_year(value: str | None) -> int | None:
@@ -28,13 +27,53 @@ def paginate(request: HttpRequest, items, per_page: int) -> dict:
     }
 
 
-def public_pages(model: type[Page], *, within: Page) -> QuerySet:
-    """The live, public pages of `model` below `within`: what a section's listing may show."""
-    return model.objects.live().public().descendant_of(within)
+def with_image_renditions(queryset: QuerySet, *, field: str, rendition: str | None) -> QuerySet:
+    """The queryset with each row's image in `field` (joined) and that image's rendition
+    (one more query), so a listing that shows them costs two queries whatever its length.
+    Without `rendition`, the caller gathers renditions itself (prefetch_renditions)."""
+    if rendition is None:
+        return queryset.select_related(field)
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=rendition)
+    return queryset.select_related(field).prefetch_related(
+        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    )
 
 
-def with_image_renditions(queryset: QuerySet, *, field: str, rendition: str) -> QuerySet:
-    """The queryset with each row's image in `field` and that image's rendition prefetched,
-    so a listing that shows them costs no query per row."""
-    images = get_image_model().objects.prefetch_renditions(rendition)
-    return queryset.prefetch_related(Prefetch(field, queryset=images))
+def read_page_images(page, *, body_images: list, body_renditions: list[str]) -> None:
+    """One query for the renditions a page shows: those of its body's images, and those of
+    its own images (`page.own_image_renditions()`, e.g. a cover), read with the image itself
+    so the page's foreign key costs no query either. A rendition that does not exist yet is
+    made by the template's first use."""
+    own = {
+        getattr(page, f"{field}_id"): (field, renditions)
+        for field, renditions in page.own_image_renditions().items()
+        if getattr(page, f"{field}_id") is not None
+    }
+    body_images = [image for image in body_images if image is not None]
+    if not own and not body_images:
+        return
+    wanted = Q(image_id__in=[image.pk for image in body_images], filter_spec__in=body_renditions)
+    for image_id, (_field, renditions) in own.items():
+        wanted |= Q(image_id=image_id, filter_spec__in=renditions)
+    found = list(
+        get_image_model().get_rendition_model().objects.select_related("image").filter(wanted)
+    )
+    for image in body_images:
+        image.prefetched_renditions = [
+            r for r in found if r.image_id == image.pk and r.filter_spec in body_renditions
+        ]
+    for image_id, (field, renditions) in own.items():
+        mine = [r for r in found if r.image_id == image_id and r.filter_spec in renditions]
+        if mine:
+            image = mine[0].image
+            image.prefetched_renditions = mine
+            setattr(page, field, image)
+
+
+def prefetch_renditions(images, *, renditions: list[str]) -> None:
+    """One query for the renditions of images gathered from several listings."""
+    queryset = get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
+    prefetch_related_objects(
+        [image for image in images if image is not None],
+        Prefetch("renditions", queryset=queryset, to_attr="prefetched_renditions"),
+    )

@@ -3,13 +3,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.blocks import StreamValue
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BodyBlock
+from .blocks import BODY_IMAGE_RENDITIONS, BodyBlock, body_images
 from .forms import PersonalDataCheckedPageForm
+from .listing import read_page_images
+from .page_tree import live_and_public, view_restrictions
 from .publishing import refuse_unmasked_publication
 
 
@@ -34,6 +37,31 @@ class BasePage(Page):
         # Every way a page goes live ends here; see home/publishing.py.
         refuse_unmasked_publication(self, update_fields=kwargs.get("update_fields"))
         return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        body = getattr(self, "body", None)
+        read_page_images(
+            self,
+            body_images=body_images(body) if isinstance(body, StreamValue) else [],
+            body_renditions=BODY_IMAGE_RENDITIONS,
+        )
+        return context
+
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        """The page's own image fields its template shows, each with its renditions."""
+        return {}
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
+
+    def breadcrumb_pages(self) -> list[Page]:
+        """The pages between the home page and this one, for the breadcrumb trail; routing
+        has usually read them already."""
+        ancestors = getattr(self, "routed_ancestors", None)
+        if ancestors is None:
+            ancestors = self.get_ancestors()
+        return [page for page in ancestors if page.depth > 2]
 
 
 class IndexPage(BasePage):
@@ -78,7 +106,8 @@ class HomePage(BasePage):
         from .sections import home_sections
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = home_sections(now=timezone.now())
+        landmarks = live_and_public(self.get_descendants().filter(depth__lte=self.depth + 2))
+        context["sections"] = home_sections(now=timezone.now(), landmarks=list(landmarks))
         return context
 
 

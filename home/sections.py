@@ -1,7 +1,10 @@
 """The home page's sections, contributed by the domain apps through a Wagtail hook.
 
 `home` imports no domain app: each app registers a `home_page_sections` hook returning a
-HomeSection (or None), and the home page shows them in hook order.
+HomeSection (or None), and the home page shows them in hook order. A hook finds its section's
+index page among `landmarks` (the live pages two levels below home, read once for all hooks),
+and names the image field and rendition its cards show, so the home page reads the renditions
+of every section in one query.
 """
 
 import datetime
@@ -11,6 +14,8 @@ from dataclasses import dataclass, field
 from wagtail import hooks
 from wagtail.models import Page
 
+from .listing import prefetch_renditions
+
 
 @dataclass(frozen=True)
 class HomeSection:
@@ -18,20 +23,45 @@ class HomeSection:
     template: str
     items: list = field(default_factory=list)
     more_url: str = ""
+    image_field: str = ""
+    rendition: str = ""
 
 
 def index_section(
-    index_model: type[Page], *, title: str, template: str, items: Callable[[Page], Iterable]
+    index_model: type[Page],
+    *,
+    landmarks: list[Page],
+    title: str,
+    template: str,
+    items: Callable[[Page], Iterable],
+    image_field: str = "",
+    rendition: str = "",
 ) -> HomeSection | None:
-    """A section showing `items(index)` of the live `index_model` page, with a link to it;
-    None (no section) while there is no such page or nothing to show."""
-    index = index_model.objects.live().first()
+    """A section showing `items(index)` of the `index_model` page among `landmarks`, with a link
+    to it; None (no section) while there is no such page or nothing to show. The items' images
+    in `image_field` get their `rendition` with every other section's (home_sections)."""
+    index = next((page for page in landmarks if page.specific_class is index_model), None)
     shown = list(items(index)) if index is not None else []
     if not shown:
         return None
-    return HomeSection(title=title, template=template, items=shown, more_url=index.url)
+    return HomeSection(
+        title=title,
+        template=template,
+        items=shown,
+        more_url=index.url,
+        image_field=image_field,
+        rendition=rendition,
+    )
 
 
-def home_sections(*, now: datetime.datetime) -> list[HomeSection]:
-    sections = (hook(now=now) for hook in hooks.get_hooks("home_page_sections"))
-    return [section for section in sections if section is not None]
+def home_sections(*, now: datetime.datetime, landmarks: list[Page]) -> list[HomeSection]:
+    sections = [
+        section
+        for hook in hooks.get_hooks("home_page_sections")
+        if (section := hook(now=now, landmarks=landmarks)) is not None
+    ]
+    prefetch_renditions(
+        [getattr(item, s.image_field) for s in sections if s.image_field for item in s.items],
+        renditions=[s.rendition for s in sections if s.rendition],
+    )
+    return sections

@@ -152,6 +152,9 @@ class HonourEntryPage(RoutablePageMixin, BasePage):
         if errors:
             raise ValidationError(errors)
 
+    def own_image_renditions(self) -> dict[str, list[str]]:
+        return {"photo": [selectors.LISTING_RENDITION]} if self.photo_consent else {}
+
     @property
     def public_photo(self):
         """The photo, only where consent to show it is recorded."""

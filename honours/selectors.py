@@ -5,7 +5,8 @@ from itertools import groupby
 from django.db.models import F, QuerySet
 from wagtail.models import Page
 
-from home.listing import public_pages, with_image_renditions
+from home.listing import with_image_renditions
+from home.page_tree import live_and_public
 
 from . import models as pages
 
@@ -14,12 +15,14 @@ LISTING_RENDITION = "fill-240x320|format-webp"
 NEWEST_YEAR_FIRST = F("year").desc(nulls_last=True)
 
 
-def _with_photos(queryset: QuerySet) -> QuerySet:
-    return with_image_renditions(queryset, field="photo", rendition=LISTING_RENDITION)
+def _with_photos(queryset: QuerySet, *, renditions: bool = True) -> QuerySet:
+    """Photos joined, and their listing renditions unless the caller gathers them."""
+    rendition = LISTING_RENDITION if renditions else None
+    return with_image_renditions(queryset, field="photo", rendition=rendition)
 
 
 def honour_listing(*, within: Page, kind: str | None = None, year: int | None = None) -> QuerySet:
-    entries = public_pages(pages.HonourEntryPage, within=within)
+    entries = live_and_public(pages.HonourEntryPage.objects).descendant_of(within)
     if kind:
         entries = entries.filter(kind=kind)
     if year:
@@ -28,14 +31,14 @@ def honour_listing(*, within: Page, kind: str | None = None, year: int | None = 
 
 
 def honour_years(*, within: Page) -> list[int]:
-    entries = public_pages(pages.HonourEntryPage, within=within)
+    entries = live_and_public(pages.HonourEntryPage.objects).descendant_of(within)
     years = entries.filter(year__isnull=False).order_by("-year")
     return list(years.values_list("year", flat=True).distinct())
 
 
 def honour_kinds(*, within: Page) -> list[tuple[str, str]]:
     """The categories that have entries, in the order the model lists them."""
-    entries = public_pages(pages.HonourEntryPage, within=within)
+    entries = live_and_public(pages.HonourEntryPage.objects).descendant_of(within)
     present = set(entries.values_list("kind", flat=True).distinct())
     return [(value, label) for value, label in pages.HonourKind.choices if value in present]
 
@@ -44,6 +47,8 @@ def group_by_year(entries) -> list[tuple[int | None, list]]:
     return [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.year)]
 
 
-def honour_highlights(*, limit: int) -> QuerySet:
-    entries = pages.HonourEntryPage.objects.live().public()
-    return _with_photos(entries).order_by(NEWEST_YEAR_FIRST, "-first_published_at")[:limit]
+def honour_highlights(*, limit: int, renditions: bool = True) -> QuerySet:
+    entries = live_and_public(pages.HonourEntryPage.objects)
+    return _with_photos(entries, renditions=renditions).order_by(
+        NEWEST_YEAR_FIRST, "-first_published_at"
+    )[:limit]

@@ -1,6 +1,10 @@
 """The merchants in the Wagtail admin: a snippet with drafts, revisions, locking and the
-moderation workflow, the categories editors keep, the spreadsheet import and export, and the
-queue of reports of offers not honoured."""
+moderation workflow, the categories editors keep, the spreadsheet import and export, the
+queue of reports of offers not honoured, and the day boundary of kept pages that list offers."""
+
+import datetime
+
+from django.utils import timezone
 
 from django.urls import include, path, reverse
 from django.utils.html import format_html_join
@@ -128,3 +132,11 @@ def register_reports_menu_item():
     return ReportsMenuItem(
         _("优惠未兑现反映"), reverse("merchants_admin:reports"), icon_name="warning", order=302
     )
+
+
+@hooks.register("page_cache_boundary")
+def next_offer_boundary(*, now: datetime.datetime) -> datetime.datetime:
+    """Offers end with a day (`Offer.valid_until` is a date), so a kept page that lists them
+    must not outlive today: the next local midnight."""
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: installs the system packages and Python packages the tests need, starts
-# PostgreSQL (and the search node) on loopback in temporary folders, runs every check and
+# PostgreSQL, Redis, the search node and an S3-compatible server locally, in temporary folders, runs every check and
 # the whole pytest suite, and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v javac >/dev/null || need+=(default-jdk-headless)  # javac builds the node control wrapper
 command -v mvn >/dev/null || need+=(maven)
 command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the accessibility tests
+command -v redis-server >/dev/null || need+=(redis-server)  # the shared cache
 if ((${#need[@]})); then
   log "Installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -51,6 +52,7 @@ cleanup() {
   status=$?
   log "Stopping services"
   [ -n "${SEARCH_STATE:-}" ] && "$BIN/python" tools/opensearch/node.py stop --state "$SEARCH_STATE" || true
+  [ -f "$PG_DIR/redis.pid" ] && kill "$(cat "$PG_DIR/redis.pid")" 2>/dev/null || true
   [ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null || true
   [ -n "${S3_DIR:-}" ] && rm -rf "$S3_DIR"
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -65,6 +67,15 @@ as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
   -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 as_postgres "$PG_BIN/createdb" -h "$PG_DIR" -U shuangyong shuangyong
 export DATABASE_URL="postgres://shuangyong@/shuangyong?host=$PG_DIR"
+
+# --- Redis, the shared cache -------------------------------------------------------------
+# Like PostgreSQL: a Unix socket in the same temporary folder, no TCP port, nothing saved.
+log "Starting Redis"
+redis-server --port 0 --unixsocket "$PG_DIR/redis.sock" --unixsocketperm 700 --save "" \
+  --appendonly no --dir "$PG_DIR" --pidfile "$PG_DIR/redis.pid" --logfile "$PG_DIR/redis.log" \
+  --daemonize yes
+for _ in $(seq 50); do redis-cli -s "$PG_DIR/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export REDIS_URL="unix://$PG_DIR/redis.sock"
 
 # --- Search engine node -----------------------------------------------------------------
 if [ -f tools/opensearch/node.py ]; then

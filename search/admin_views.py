@@ -23,22 +23,33 @@ PROMOTION_PERMISSIONS = (
 )
 
 
+# Replaying pending updates deletes them: only those who may delete them may press the button.
+REPLAY_PERMISSION = "search.delete_pendingindexupdate"
+
+
 def sees_search_terms(user) -> bool:
     """Editors who may promote results see what people searched for."""
     return user.is_superuser or any(user.has_perm(perm) for perm in PROMOTION_PERMISSIONS)
 
 
 class IndexStatusView(WagtailAdminTemplateMixin, TemplateView):
-    """Every admin user may see it: it holds no content, only counts and the cluster's state."""
+    """Every admin user may see it: it holds no content, only counts and the cluster's state.
+    Replaying the pending updates takes a permission."""
 
     template_name = "search/admin/status.html"
     page_title = gettext_lazy("搜索索引状态")
     header_icon = "search"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(status=index_status(), **kwargs)
+        return super().get_context_data(
+            status=index_status(),
+            may_replay=self.request.user.has_perm(REPLAY_PERMISSION),
+            **kwargs,
+        )
 
     def post(self, request):
+        if not request.user.has_perm(REPLAY_PERMISSION):
+            raise PermissionDenied
         applied = indexing.catch_up()
         messages.success(request, _("已补录 %(count)d 条索引更新。") % {"count": applied})
         return redirect("search_admin:status")

@@ -30,6 +30,17 @@ def env_required(name: str) -> str:
     return value
 
 
+def cache_from_env(environ) -> dict:
+    """Redis when REDIS_URL is set (production, `make test`), else the database cache."""
+    if environ.get("REDIS_URL"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": environ["REDIS_URL"],
+            "KEY_PREFIX": "shuangyong",
+        }
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+
+
 DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -82,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and the user: a kept page is served without either (home/page_cache.py).
+    "home.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Routes page URLs in two queries whatever their depth (Wagtail walks them level by level).
+    "home.page_tree.PageRoutingMiddleware",
     "home.middleware.PublishRefusedMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -109,6 +124,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "home.login_lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "home.clients.client_address"
 AXES_VERBOSE = False
+
+# --- Whole-page cache for anonymous readers (home/page_cache.py) ---------------------------
+# The cache it uses: a shared one in production (Redis, else the database), see production.py.
+PAGE_CACHE_ALIAS = "default"
+# The longest a kept page lives; changes end it sooner (a new generation), and so do the
+# boundaries apps register (an offer starting or ending).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Never kept: the admin and its previews, search (it counts every query), documents (their
+# own permission checks), Wagtail's password and login forms.
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/documents/", "/_util/", "/reading-mode/"]
+# How long a CDN may keep a page (s-maxage); only worth setting when it is purged on publish.
+PAGE_CACHE_CDN_SECONDS = 0
 
 ROOT_URLCONF = "siteconf.urls"
 WSGI_APPLICATION = "siteconf.wsgi.application"

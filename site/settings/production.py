@@ -1,7 +1,7 @@
 """Production: PostgreSQL, a search engine cluster and S3-compatible media, all from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env_list, env_required, os
+from .base import cache_from_env, env_list, env_required, os
 
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
 # Refuse to start without them rather than fall back to SQLite or an open host list.
@@ -9,14 +9,23 @@ env_required("DJANGO_ALLOWED_HOSTS")
 env_required("DATABASE_URL")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
-# A cache every web process shares: the tracking page's rate limit must count across them.
-# The database cache needs no other service (`manage.py createcachetable` at deployment).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
+# A cache every web process shares: the tracking page's rate limit must count across them,
+# and a page kept by one must be forgotten by all when content changes. Redis when REDIS_URL
+# names one; else the database cache, which needs no other service (`manage.py
+# createcachetable` at deployment).
+CACHES = {"default": cache_from_env(os.environ)}
+
+# A CDN or Varnish in front: Wagtail purges a page's URLs when it is published (and the CDN
+# revalidates everything else with the ETag: PAGE_CACHE_CDN_SECONDS is how long it may not).
+if os.environ.get("FRONTEND_CACHE_VARNISH_URL"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]  # noqa: F405
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_VARNISH_URL"],
+        }
     }
-}
+    PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "0"))
 
 # Index updates and notifications are queued in the database and run by `manage.py db_worker`
 # (the `worker` service in compose.yaml), so no request waits on the search engine or mail.

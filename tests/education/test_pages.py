@@ -12,6 +12,7 @@ from wagtail.embeds.models import Embed
 from wagtail.images.models import Image
 from wagtail.test.utils import WagtailPageTestCase
 
+from education import selectors
 from education.factories import (
     ActivityIndexPageFactory,
     ActivityPageFactory,
@@ -112,8 +113,10 @@ def test_article_page_shows_every_kind_of_body_block(client, topic):
     assert "下载征兵工作通知" in html and document.url in html
     assert "<caption>抢险救援</caption>" in html and "500余人次" in html
     assert "天元区人武部" in html
-    # Images are served as renditions made by Pillow, never the uploaded original.
-    assert image.renditions.filter(filter_spec="width-960|format-webp").exists()
+    # Images are served as WebP renditions made by Pillow, never the uploaded original, with
+    # a narrower one for phones.
+    small, large = (image.renditions.get(filter_spec=f"width-{w}|format-webp") for w in (480, 960))
+    assert f'srcset="{small.url} 480w, {large.url} {large.width}w"' in html
     assert image.file.url not in html
     assert html.count('class="tags"') == 1 and "?tag=%E6%B0%91%E5%85%B5" in html
 
@@ -124,7 +127,7 @@ def test_related_articles_share_a_tag_first(client, topic, education_index):
     same_tag = ArticlePageFactory(parent=other_topic, title="民兵抗洪", tags=["民兵"])
     sibling = ArticlePageFactory(parent=topic, title="同专题文章", tags=["双拥"])
     unrelated = ArticlePageFactory(parent=other_topic, title="无关文章", tags=["征兵"])
-    related = article.related_articles(limit=2)
+    related = selectors.related_articles(article=article, tags=list(article.tags.all()), limit=2)
     assert [p.pk for p in related] == [same_tag.pk, sibling.pk]
     assert unrelated.pk not in [p.pk for p in related]
 

@@ -55,6 +55,13 @@ def test_staff_see_the_index_health_and_can_replay_pending_updates(
         assert "数据库（内置）" in html
 
     PendingIndexUpdate.objects.create(model_label="wagtailcore.page", object_id=str(home_page.pk))
+    # Seeing the state is for every staff member; replaying takes the permission.
+    assert "立即补录" not in client.get(reverse("search_admin:status")).content.decode()
+    refused = client.post(reverse("search_admin:status"))
+    assert refused.status_code == 302 and refused.url == "/admin/"  # Wagtail's "no permission"
+    assert PendingIndexUpdate.objects.exists()
+
+    client.force_login(StaffFactory(permissions=["search.delete_pendingindexupdate"]))
     response = client.post(reverse("search_admin:status"), follow=True)
     assert response.status_code == 200
     assert PendingIndexUpdate.objects.exists() is (search_backend == "database")

@@ -1,7 +1,10 @@
 """What people type into the search box that is theirs alone is never kept in the editors'
 search statistics."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from wagtail.contrib.search_promotions.models import Query
 
 from search.stats import is_recordable
@@ -34,3 +37,12 @@ def test_ordinary_searches_are_recorded(client, db, query):
     assert is_recordable(query)
     client.get("/search/", {"q": query})
     assert Query.objects.get().hits == 1
+
+
+def test_terms_recorded_before_the_rule_are_forgotten(db):
+    """The migration that came with the rule deletes what was kept before it."""
+    forget = importlib.import_module("search.migrations.0004_forget_personal_search_terms").forget
+    for text in ("11010519491231002X", "SY2026-7K3QX9HM", "军娃托管"):
+        Query.get(text).add_hit()
+    forget(apps, None)
+    assert list(Query.objects.values_list("query_string", flat=True)) == ["军娃托管"]

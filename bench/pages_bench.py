@@ -1,0 +1,295 @@
+"""Public pages against the framework's floor: `make bench` (scripts/bench.sh) runs this with
+PostgreSQL and Redis started and DATABASE_URL and REDIS_URL set.
+
+It loads the demo content, serves the site with gunicorn on the production settings (2 sync
+workers) twice, once keeping pages (`cached`) and once with PAGE_CACHE_SECONDS=0 (`uncached`:
+every request renders the page), and the floor view (bench/floor.py) with the same server,
+then loads each page type from this process (wrk -t2 -c8 when Debian's wrk is installed,
+else a small Python load generator) and prints, per page type and mode: requests/s, p50,
+p95, queries per request (counted in-process with Django's test client, every cache empty
+for `uncached`), the ratio to the floor for a body of the same size, the page weight
+(HTML + CSS + JS, and gzipped) and whether the issue's targets are met.
+
+    .venv/bin/python bench/pages_bench.py --seconds 10
+"""
+
+import argparse
+import gzip
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+# Ratio to the floor each page type must reach, per mode (issue 8). Search is never kept (it
+# counts every query), so it has one target for a repeated query on the database backend.
+TARGETS = {
+    "cached": 0.80,
+    "uncached": {"article": 0.10, "home": 0.06, "topic": 0.06, "honour roll": 0.06},
+}
+SEARCH_TARGET = 0.20
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %f %f %f\\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def production_env(**extra) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="siteconf.settings.production",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def manage(*args, env) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def serve(app: str, port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [BIN / "gunicorn", app, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # gunicorn.conf.py's access log, as in production
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP error is an answer
+                return process
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{app} did not start on port {port}")
+
+
+def page_urls() -> dict[str, str]:
+    from wagtail.models import Page
+
+    from education.models import ActivityIndexPage, ActivityPage, ArticlePage, TopicPage
+    from honours.models import HonourEntryPage, HonourRollPage
+    from merchants.models import Merchant
+
+    def first(model):
+        return model.objects.live().first().url
+
+    urls = {
+        "home": "/",
+        "topic": first(TopicPage),
+        "article": first(ArticlePage),
+        "activities": first(ActivityIndexPage),
+        "activity": first(ActivityPage),
+        "honour roll": first(HonourRollPage),
+        "honour entry": first(HonourEntryPage),
+        "service guide": "/services/childcare/",
+        "merchant directory": "/merchants/",
+        "search": "/search/?" + urlencode({"q": "国防"}),
+    }
+    merchant = Merchant.objects.first()
+    if merchant is not None:
+        urls["merchant"] = merchant.get_absolute_url()
+    assert Page.objects.live().exists()
+    return urls
+
+
+def count_queries(urls: dict[str, str]) -> dict[tuple[str, str], int]:
+    """Queries per request, in-process: `cached` a repeated GET, `uncached` every cache empty."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+    for name, url in urls.items():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts[name, "cached"] = len(queries)
+        for cache in caches.all():
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts[name, "uncached"] = len(queries)
+    return counts
+
+
+def page_weight(base: str, url: str) -> tuple[int, int]:
+    """HTML + CSS + JS of a page: bytes, and bytes gzipped."""
+    html = urllib.request.urlopen(base + url).read()
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    bodies = [html] + [urllib.request.urlopen(base + a.decode()).read() for a in assets]
+    return sum(map(len, bodies)), sum(len(gzip.compress(b)) for b in bodies)
+
+
+def load(url: str, seconds: int) -> tuple[float, float, float]:
+    """Requests per second, p50 and p95 in milliseconds."""
+    if shutil.which("wrk"):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            script.write(WRK_SCRIPT)
+            script.flush()
+            out = subprocess.run(
+                ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", script.name, url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        rate, p50, p95 = re.search(r"RESULT (\S+) (\S+) (\S+)", out).groups()
+        return float(rate), float(p50), float(p95)
+    return python_load(url, seconds)
+
+
+def python_load(url: str, seconds: int, connections: int = 8) -> tuple[float, float, float]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port)
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            conn.request("GET", path)
+            conn.getresponse().read()
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / seconds, cuts[49], cuts[94]
+
+
+def target(name: str, mode: str) -> float | None:
+    if name == "search":
+        return SEARCH_TARGET
+    goal = TARGETS[mode]
+    return goal if isinstance(goal, float) else goal.get(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="load per page type and mode")
+    parser.add_argument("--port", type=int, default=8700)
+    args = parser.parse_args()
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        if not os.environ.get(name):
+            sys.exit(f"{name} is not set: run `make bench`.")
+
+    env = production_env()
+    manage("migrate", "--noinput", "-v0", env=env)
+    # The demo content on the developer's settings: the demo app is no part of production.
+    manage("load_demo_content", env={**env, "DJANGO_SETTINGS_MODULE": "siteconf.settings.dev"})
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    urls = page_urls()
+    queries = count_queries(urls)
+
+    ports = {"cached": args.port, "uncached": args.port + 1, "floor": args.port + 2}
+    servers = [
+        serve("siteconf.wsgi", ports["cached"], env),
+        serve("siteconf.wsgi", ports["uncached"], production_env(PAGE_CACHE_SECONDS="0")),
+        serve("bench.floor:application", ports["floor"], env),
+    ]
+    try:
+        rows = []
+        for name, url in urls.items():
+            weight, weight_gz = page_weight(f"http://127.0.0.1:{ports['cached']}", url)
+            html_bytes = len(
+                urllib.request.urlopen(f"http://127.0.0.1:{ports['cached']}{url}").read()
+            )
+            floor = load(f"http://127.0.0.1:{ports['floor']}/?bytes={html_bytes}", args.seconds)
+            for mode in ("cached", "uncached"):
+                rate, p50, p95 = load(f"http://127.0.0.1:{ports[mode]}{url}", args.seconds)
+                rows.append(
+                    (
+                        name,
+                        mode,
+                        rate,
+                        p50,
+                        p95,
+                        queries[name, mode],
+                        rate / floor[0],
+                        floor[0],
+                        weight,
+                        weight_gz,
+                    )
+                )
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+
+    print(f"\nMachine: {os.cpu_count()} cores, {platform_line()}")
+    print(
+        f"Load: {'wrk -t2 -c8' if shutil.which('wrk') else 'Python, 8 connections'}, "
+        f"{args.seconds} s per run; gunicorn, 2 sync workers, production settings\n"
+    )
+    header = (
+        "page",
+        "mode",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "queries",
+        "floor req/s",
+        "ratio",
+        "target",
+        "weight KB (gz)",
+    )
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for name, mode, rate, p50, p95, count, ratio, floor_rate, weight, weight_gz in rows:
+        goal = target(name, mode)
+        verdict = "—" if goal is None else f"{goal:.0%} {'met' if ratio >= goal else 'NOT met'}"
+        print(
+            f"| {name} | {mode} | {rate:.0f} | {p50:.1f} | {p95:.1f} | {count} | "
+            f"{floor_rate:.0f} | {ratio:.1%} | {verdict} | {weight / 1024:.1f} "
+            f"({weight_gz / 1024:.1f}) |"
+        )
+
+
+def platform_line() -> str:
+    import platform
+
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1) if found else ""
+    return f"{model} · Python {platform.python_version()} · {platform.system()}"
+
+
+if __name__ == "__main__":
+    main()
