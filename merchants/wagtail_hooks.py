@@ -4,9 +4,8 @@ queue of reports of offers not honoured, and the day boundary of kept pages that
 
 import datetime
 
-from django.utils import timezone
-
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
