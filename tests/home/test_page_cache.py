@@ -126,13 +126,16 @@ def test_snippet_and_settings_edits_are_seen_at_once(client, home_page, site_set
 def test_a_page_with_offers_is_not_kept_past_the_day_they_may_end(client, home_page, monkeypatch):
     merchant = MerchantFactory(name="示例理发店")
     OfferFactory(merchant=merchant, title="示例理发免费", valid_until=timezone.localdate())
+    OfferFactory(merchant=merchant, title="示例洗发八折", valid_until=None)
     assert "示例理发免费" in client.get(merchant.get_absolute_url()).content.decode()
     assert kept(client.get(merchant.get_absolute_url()))
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
-    # The kept page ends at the offer's boundary: the page is rendered afresh the next day,
-    # with whatever the merchants app shows of an ended offer.
-    assert client.get(merchant.get_absolute_url())["X-Page-Cache"] == "miss"
+    # No save and no job: the kept page ends at the offer's last day.
+    next_day = client.get(merchant.get_absolute_url())
+    assert next_day["X-Page-Cache"] == "miss"
+    assert "示例理发免费" not in next_day.content.decode()
+    assert "示例洗发八折" in next_day.content.decode()
 
 
 def test_large_text_and_normal_pages_are_kept_apart(client, topic):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from home.models import Street
+from home.page_cache import page_content_changed
 from merchants.factories import MerchantFactory, OfferFactory
 from merchants.models import MerchantCategory
 from merchants.selectors import public_merchants
@@ -203,6 +204,7 @@ def _many_merchants(count):
         Offer(merchant=m, title="九折", for_veterans=True, how_to_claim="出示优待证")
         for m in merchants
     )
+    page_content_changed()  # bulk_create sends no signals: kept pages would not know
 
 
 @pytest.mark.parametrize(
