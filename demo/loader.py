@@ -16,13 +16,12 @@ import json
 import uuid
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site, Workflow, WorkflowContentType
+from wagtail.models import Collection, Page, Site
 
 from education.models import (
     ActivityIndexPage,
@@ -285,14 +284,6 @@ class DemoLoader:
         )
         if report.errors:
             raise ValueError(f"demo/{MERCHANTS_FILE.name}: {report.errors[0]}")
-        # Merchants go through the pages' approval (审核发布): an editor without the right to
-        # publish submits them. A site's administrators assign it under 设置 → 工作流.
-        workflow = Workflow.objects.filter(name="审核发布", active=True).first()
-        if workflow is not None:
-            WorkflowContentType.objects.get_or_create(
-                content_type=ContentType.objects.get_for_model(Merchant),
-                defaults={"workflow": workflow},
-            )
         self.created += report.created
         if report.created:
             self.log(f"  + {Merchant._meta.verbose_name}：{report.created} 家（示例）")

@@ -2,11 +2,12 @@ import io
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, WorkflowContentType
 
 from services.conf import private_storage_from_env
 
@@ -17,6 +18,9 @@ from services.conf import private_storage_from_env
 MIGRATED_DATA: dict[str, str] = {}
 # Recreated by the post_migrate signal after a flush, under new keys: referred to by natural key.
 RECREATED_AFTER_FLUSH = {"contenttypes.ContentType", "auth.Permission"}
+# Keyed by a content type's own key, which a flush changes: kept by the type's natural key.
+KEYED_BY_CONTENT_TYPE = "wagtailcore.WorkflowContentType"
+WORKFLOW_TYPES: list[tuple[tuple[str, str], int]] = []
 
 
 def _migrated_rows():
@@ -24,7 +28,8 @@ def _migrated_rows():
     app_list = [(app_config, None) for app_config in apps.get_app_configs()]
     for model in serializers.sort_dependencies(app_list, allow_cycles=True):
         meta = model._meta
-        if meta.managed and not meta.proxy and meta.label not in RECREATED_AFTER_FLUSH:
+        skipped = RECREATED_AFTER_FLUSH | {KEYED_BY_CONTENT_TYPE}
+        if meta.managed and not meta.proxy and meta.label not in skipped:
             yield from model._base_manager.order_by("pk")
 
 
@@ -34,6 +39,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         MIGRATED_DATA["default"] = serializers.serialize(
             "json", _migrated_rows(), use_natural_foreign_keys=True
         )
+        WORKFLOW_TYPES[:] = [
+            (assigned.content_type.natural_key(), assigned.workflow_id)
+            for assigned in WorkflowContentType.objects.select_related("content_type")
+        ]
 
 
 @pytest.fixture
@@ -42,6 +51,11 @@ def migrated_data(transactional_db):
     with transaction.atomic(), connection.constraint_checks_disabled():
         for row in serializers.deserialize("json", MIGRATED_DATA["default"]):
             row.save()
+        for natural_key, workflow_id in WORKFLOW_TYPES:
+            WorkflowContentType.objects.create(
+                content_type=ContentType.objects.get_by_natural_key(*natural_key),
+                workflow_id=workflow_id,
+            )
 
 
 @pytest.fixture(autouse=True)

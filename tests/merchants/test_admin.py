@@ -67,3 +67,13 @@ def test_a_renamed_binary_upload_is_refused_in_chinese(admin_client, db):
     upload = SimpleUploadedFile("商户.xlsx", b"MZ\x90\x00 not excel")
     html = admin_client.post(reverse("merchants_admin:import"), {"file": upload}).content.decode()
     assert "内容不是 Excel 工作簿" in html
+
+
+def test_every_site_sends_merchant_edits_through_approval_from_its_first_migration(
+    admin_client, db
+):
+    # No demo content here: the assignment comes from the migrations alone.
+    merchant = OfferFactory(merchant=MerchantFactory(name="示例茶馆")).merchant
+    assert merchant.get_workflow().name == "审核发布"
+    edit = reverse("wagtailsnippets_merchants_merchant:edit", args=[merchant.pk])
+    assert 'name="action-submit"' in admin_client.get(edit).content.decode()
