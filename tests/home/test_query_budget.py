@@ -16,6 +16,7 @@ from education.factories import ActivityPageFactory, ArticlePageFactory
 from education.models import ActivityIndexPage, ActivityPage, ArticlePage, TopicPage
 from honours.factories import HonourEntryPageFactory
 from honours.models import HonourEntryPage, HonourRollPage
+from merchants.models import Merchant
 
 QUERY_BUDGET = 10
 
@@ -62,6 +63,7 @@ def public_urls() -> dict[str, str]:
     entry = HonourEntryPage.objects.live().order_by("-pk").first()
     topic = TopicPage.objects.live().first()
     activity = ActivityPage.objects.live().order_by("-pk").first()
+    merchant = Merchant.objects.public().order_by("-pk").first()
     return {
         "home": "/",
         "education index": "/education/",
@@ -78,6 +80,9 @@ def public_urls() -> dict[str, str]:
         "contact": "/contact/",
         "privacy": "/privacy/",
         "merchant directory": "/merchants/",
+        "merchant directory nearest a street": "/merchants/?from=ciqikou&who=veterans",
+        "merchant": merchant.get_absolute_url(),
+        "merchant report form": f"{merchant.get_absolute_url()}report/",
     }
 
 
