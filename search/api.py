@@ -9,6 +9,7 @@ as a whole word are results and are counted; when none does, texts holding only 
 characters apart are offered separately, as `related`.
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -163,7 +164,18 @@ def _results(hits, plan: QueryPlan) -> tuple[Result, ...]:
     )
 
 
+def _built_once(types) -> tuple[SearchType, ...]:
+    """The types with their querysets built once for this search, not at every use: building
+    one can cost a query of its own (Wagtail's public() reads the view restrictions)."""
+
+    def fixed(queryset: QuerySet):
+        return lambda: queryset
+
+    return tuple(dataclasses.replace(t, queryset=fixed(t.queryset())) for t in types)
+
+
 def _outcome(plan, types, selected, page_number, per_page) -> Outcome:
+    types = _built_once(types) if plan else types
     try:
         number = max(1, int(page_number))
     except (TypeError, ValueError):

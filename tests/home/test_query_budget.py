@@ -98,3 +98,16 @@ def test_every_public_page_type_stays_within_the_budget(
         with django_assert_max_num_queries(QUERY_BUDGET, info=name):
             response = client.get(url)
         assert response.status_code == 200, name
+
+
+def test_search_queries_do_not_grow_with_what_is_found(client, demo_site):
+    """Search is over the ten (a query per result type and the statistics; BENCHMARKS.md),
+    but what it costs must not grow with the number of matching texts."""
+    from tests.utils import count_queries
+
+    url = "/search/?q=示例"
+    add_content(3)
+    few = count_queries(client, url)
+    add_content(27)
+    many = count_queries(client, url)
+    assert many <= few
