@@ -206,6 +206,9 @@ def service_request_submit(
         errors["sensitive_consent"] = [_("请阅读个人信息处理说明，并勾选同意后再提交。")]
     if service_request.needs_guardian_consent and not consent.guardian:
         errors["guardian_consent"] = [_("子女未满 14 周岁，须由父母或其他监护人勾选同意。")]
+    if (entered_by is None) != (consent.channel == ConsentChannel.ONLINE):
+        # The database's service_request_consent_matches_channel, said first in words.
+        errors["consent_channel"] = [_("工作人员代为录入时，须记录家属以何种方式同意。")]
     if entered_by is not None and not consent.note.strip():
         errors["consent_note"] = [_("请说明家属是如何同意的，例如签字同意书已存档。")]
     service_request.guardian_consent_at = now if consent.guardian else None
@@ -244,6 +247,8 @@ def service_request_submit(
             existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
             if existing is not None:
                 return existing
+            if not ServiceRequest.objects.filter(reference=service_request.reference).exists():
+                raise  # not a reference drawn twice: a constraint, which must not be retried
             # The random reference was taken: draw another. force_insert makes the next
             # save an INSERT whatever the instance went through; the pk of a rolled-back row goes.
             service_request.pk = None

@@ -341,6 +341,23 @@ class ServiceRequest(models.Model):
         """The street's name, as choices fields say it (lists, exports, staff search)."""
         return self.district.name
 
+    # Each constraint below, and what judges its rule in Python before any write, with a
+    # message that says what to do. A test holds this list to Meta.constraints.
+    CONSTRAINTS_JUDGED_FIRST_BY = {
+        "service_request_status_valid": "clean_fields: the status's choices",
+        "service_request_type_valid": "clean_fields: the request type's choices",
+        "service_request_version_positive": "the actions: only they set the version",
+        "service_request_care_dates_ordered": "clean(): 托管结束日期不能早于开始日期",
+        "service_request_consent_matches_channel": "service_request_submit: the consent",
+        "service_request_closed_only_when_closed": "the actions: only they close a request",
+    }
+
+    def validate_constraints(self, exclude=None):
+        """Left to the database, which enforces every constraint on every write: each is
+        judged first as CONSTRAINTS_JUDGED_FIRST_BY says, and Django would validate each
+        again with a query of its own (and a copy of every field), three times on the way
+        to one submission."""
+
     def clean(self):
         self.applicant_phone = normalise_mobile_number(normalise_number(self.applicant_phone))
         self.id_number = normalise_number(self.id_number)

@@ -185,6 +185,23 @@ class TestSubmit:
         assert service_request.consent_channel == ConsentChannel.PAPER
         assert service_request.events.get().actor == staff
 
+    def test_staff_entry_claiming_online_consent_is_refused_in_words(self, db):
+        staff = StaffScopeFactory().user
+        with pytest.raises(ValidationError) as error:
+            service_request_submit(
+                request_type=RequestType.EMPLOYMENT,
+                answers=example_answers(RequestType.EMPLOYMENT),
+                consent=Consent(sensitive=True, channel=ConsentChannel.ONLINE, note="已签字"),
+                files=[],
+                submission_key=uuid.uuid4(),
+                entered_by=staff,
+                later=[rule.kind for rule in RULES[RequestType.EMPLOYMENT].documents],
+            )
+        assert error.value.message_dict["consent_channel"] == [
+            "工作人员代为录入时，须记录家属以何种方式同意。"
+        ]
+        assert not ServiceRequest.objects.exists()
+
 
 class TestStateMachine:
     def test_the_happy_path_records_every_step(self, service_request, scoped_staff):

@@ -80,6 +80,20 @@ def test_care_must_end_after_it_starts():
     assert "care_end" in error.value.message_dict
 
 
+def test_every_constraint_of_a_request_is_judged_before_the_database_sees_it():
+    """validate_constraints() leaves them to the database: a new constraint needs its rule
+    said in words first, and an entry in CONSTRAINTS_JUDGED_FIRST_BY."""
+    names = {constraint.name for constraint in ServiceRequest._meta.constraints}
+    assert names == set(ServiceRequest.CONSTRAINTS_JUDGED_FIRST_BY)
+
+
+def test_choices_outside_the_table_are_refused_in_words():
+    request = ServiceRequest(request_type="holiday", status="lost")
+    with pytest.raises(ValidationError) as error:
+        request.clean_fields()
+    assert {"request_type", "status"} <= set(error.value.message_dict)
+
+
 def test_the_database_refuses_two_history_rows_for_one_version(service_request):
     with pytest.raises(IntegrityError):
         ServiceRequestEvent.objects.create(
