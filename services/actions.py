@@ -80,8 +80,13 @@ def document_field(kind: str) -> str:
     return f"document_{kind}"
 
 
+def _checked(uploaded: UploadedFile | CheckedFile) -> CheckedFile:
+    """A file that passed its check already (kept with a draft) is not decoded again."""
+    return uploaded if isinstance(uploaded, CheckedFile) else check_attachment(uploaded)
+
+
 def check_attachments(
-    files: Sequence[UploadedFile], *, required: bool = False
+    files: Sequence[UploadedFile | CheckedFile], *, required: bool = False
 ) -> list[CheckedFile]:
     if required and not files:
         raise ValidationError({"attachments": _("请选择要上传的材料。")})
@@ -90,13 +95,13 @@ def check_attachments(
             {"attachments": _("最多上传 %(count)d 个文件。") % {"count": MAX_ATTACHMENTS}}
         )
     try:
-        check_total_pixels(files)
+        check_total_pixels([getattr(uploaded, "file", uploaded) for uploaded in files])
     except ValidationError as error:
         raise ValidationError({"attachments": error.messages}) from None
     checked, errors = [], []
     for uploaded in files:
         try:
-            checked.append(check_attachment(uploaded))
+            checked.append(_checked(uploaded))
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
@@ -104,12 +109,14 @@ def check_attachments(
     return checked
 
 
-def check_documents(documents: Mapping[str, UploadedFile]) -> dict[str, CheckedFile]:
+def check_documents(
+    documents: Mapping[str, UploadedFile | CheckedFile],
+) -> dict[str, CheckedFile]:
     """One file per document slot, each judged like any attachment; errors by slot."""
     checked, errors = {}, {}
     for kind, uploaded in documents.items():
         try:
-            checked[kind] = check_attachment(uploaded)
+            checked[kind] = _checked(uploaded)
         except ValidationError as error:
             errors[document_field(kind)] = error.messages
     if errors:
@@ -151,10 +158,10 @@ def service_request_submit(
     request_type: RequestType,
     answers: Mapping[str, object],
     consent: Consent,
-    files: Sequence[UploadedFile],
+    files: Sequence[UploadedFile | CheckedFile],
     submission_key: uuid.UUID,
     entered_by: AbstractBaseUser | None = None,
-    documents: Mapping[str, UploadedFile] | None = None,
+    documents: Mapping[str, UploadedFile | CheckedFile] | None = None,
     later: Iterable[str] = (),
 ) -> ServiceRequest:
     """Stores a new request with its first history row and attachments, or refuses all of it.
@@ -162,6 +169,7 @@ def service_request_submit(
     `documents` holds one file per document slot (DocumentKind value → file); every document
     the type needs (services.rules) must be there or named in `later`: the family sends it
     from the tracking page, and staff see it is missing. `files` are further attachments.
+    Uploads are checked here (services.attachments); a CheckedFile passed its check already.
 
     Idempotent: the same submission_key (a double click, a reload, two taps that reach two
     web processes at once) returns the request it made the first time.

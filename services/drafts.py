@@ -26,7 +26,7 @@ from django.core.files import File
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from .attachments import CheckedFile
+from .attachments import ACCEPTED_TYPES, CheckedFile
 from .storage import private_storage
 
 DRAFT_TTL_SECONDS = 2 * 60 * 60
@@ -87,6 +87,19 @@ class KeptFile:
 
     def open(self) -> File:
         return File(private_storage.open(self.name), name=self.original_name)
+
+    def open_checked(self) -> CheckedFile:
+        """The file as it passed check_attachment, without judging (decoding) it again: only
+        keep_file writes under drafts/, and only checked files, and a kept file's name comes
+        from the encrypted draft, which no client can forge. The caller closes the file."""
+        file = self.open()
+        extension = os.path.splitext(self.original_name)[1].lower().lstrip(".")
+        return CheckedFile(
+            file=file,
+            original_name=self.original_name,
+            content_type=ACCEPTED_TYPES[extension][1],
+            size=file.size,
+        )
 
 
 @dataclass

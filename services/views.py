@@ -186,16 +186,11 @@ def _submit_draft(
     kinds = {kept.kind for kept in draft.files}
     with ExitStack() as stack:
         try:
-            documents = {
-                kept.kind: stack.enter_context(kept.open())
-                for kept in draft.files
-                if kept.kind != DocumentKind.OTHER
-            }
-            files = [
-                stack.enter_context(kept.open())
-                for kept in draft.files
-                if kept.kind == DocumentKind.OTHER
-            ]
+            opened = []
+            for kept in draft.files:
+                checked = kept.open_checked()
+                stack.callback(checked.file.close)
+                opened.append((kept.kind, checked))
         except FileNotFoundError:
             # A twin of this post (a double tap) sent the request and removed the files.
             existing = ServiceRequest.objects.filter(submission_key=token).first()
@@ -206,8 +201,8 @@ def _submit_draft(
             request_type=request_type,
             answers=application.answers(),
             consent=confirm.consent(),
-            files=files,
-            documents=documents,
+            files=[checked for kind, checked in opened if kind == DocumentKind.OTHER],
+            documents={kind: checked for kind, checked in opened if kind != DocumentKind.OTHER},
             later=[kind for kind in confirm.later() if kind not in kinds],
             submission_key=token,
         )
