@@ -68,10 +68,15 @@ class ChineseLabels:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.limit_fields()
         for field in self.fields.values():
             chinese_messages(field)
         if self.is_bound:
             self.data = self._cleaned_text(self.data)
+
+    def limit_fields(self) -> None:
+        """Drops the fields this form does not ask, before their messages are written (a
+        translated message costs a catalogue lookup, on every request)."""
 
     def _cleaned_text(self, data):
         data = data.copy()
@@ -185,16 +190,11 @@ class ApplicationForm(ChineseLabels, forms.ModelForm):
         }
 
     def __init__(self, *args, request_type: RequestType, **kwargs):
-        super().__init__(*args, **kwargs)
         self.request_type = request_type
+        super().__init__(*args, **kwargs)
         self.instance.request_type = request_type
-        wanted = {*APPLICANT_FIELDS, *DETAIL_FIELDS[request_type]}
-        for name in list(self.fields):
-            if name not in wanted:
-                del self.fields[name]
         for name in REQUIRED_FIELDS[request_type]:
             self.fields[name].required = True
-            chinese_messages(self.fields[name])
         # The phone's own widget keeps type=tel; a number field's defaults would replace it.
         self.fields["applicant_phone"].widget.attrs.update(
             inputmode="tel", autocomplete="tel-national"
@@ -223,6 +223,12 @@ class ApplicationForm(ChineseLabels, forms.ModelForm):
             ):
                 if field.choices[0][1] == "---------":
                     field.choices = [("", _("请选择")), *field.choices[1:]]
+
+    def limit_fields(self) -> None:
+        wanted = {*APPLICANT_FIELDS, *DETAIL_FIELDS[self.request_type]}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         details = {
