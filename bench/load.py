@@ -186,6 +186,9 @@ def run(args) -> int:
         search_url=node.url,
         folder=folder,
         GUNICORN_WORKERS=str(args.web_workers),
+        # Production's schedule, not the rehearsal's two seconds: each round starts Django
+        # afresh (some 3 s of CPU), which would take a core from the site under load.
+        SCHEDULER_INTERVAL_SECONDS="60",
     )
     load = Load(site, args)
     halfway = threading.Event()
