@@ -145,6 +145,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="journeys to time (all types)")
     parser.add_argument("--profile", action="store_true", help="cProfile the final POST")
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order: tottime, …")
     args = parser.parse_args()
 
     import logging
@@ -227,7 +228,7 @@ def main() -> int:
         print(f"    {count:3d}  {statement}")
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(45)
         print(out.getvalue())
     return 0
 
