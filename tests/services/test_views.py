@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections import Counter
 
 import psycopg
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from home.personal_data import id_number_check_char
 from services.factories import EXAMPLE_ID_NUMBER, EXAMPLE_PHONE, ServiceRequestFactory
@@ -163,6 +165,37 @@ def test_apply_check_submit_confirm(client, db):
 
     fresh = client.get(APPLY).content.decode()
     assert "王丽" not in fresh and "张小军" not in fresh, "nothing prefilled for the next person"
+
+
+# The final POST on SQLite (PostgreSQL counts no BEGIN): the session, the answers judged
+# again (the street: three; the childcare stations), the submission key, the request with its
+# history row and attachment in one transaction, three tasks queued, the session saved.
+FINAL_POST_QUERIES = 17
+
+
+def test_the_final_post_stays_within_its_query_budget(
+    client, db, settings, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    # Queued in the database as in production: the request pays for queuing, not running.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    fill_in(client)
+    data = confirm_data(client, document_member_proof=png_upload(), document_member_proof_later="")
+    with (
+        django_assert_max_num_queries(FINAL_POST_QUERIES),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(CHECK, data)
+    assert response.status_code == 303 and response.url == DONE
+    service_request = ServiceRequest.objects.get()
+    assert service_request.reference in client.get(DONE).content.decode()
+    [attachment] = service_request.attachments.all()
+    assert attachment.kind == "member_proof" and attachment.file.read().startswith(b"\x89PNG")
+    queued = Counter(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert queued == {
+        "search.indexing.update_search_index": 1,  # one index update per request (issue 13)
+        "services.notifications.notify_applicant": 1,
+        "services.notifications.notify_staff": 1,
+    }
 
 
 def test_submitting_twice_makes_one_request(client, db):
