@@ -95,7 +95,7 @@ def check_attachments(
             {"attachments": _("最多上传 %(count)d 个文件。") % {"count": MAX_ATTACHMENTS}}
         )
     try:
-        check_total_pixels([getattr(uploaded, "file", uploaded) for uploaded in files])
+        check_total_pixels([item.file if isinstance(item, CheckedFile) else item for item in files])
     except ValidationError as error:
         raise ValidationError({"attachments": error.messages}) from None
     checked, errors = [], []
