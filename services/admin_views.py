@@ -50,6 +50,7 @@ from .selectors import (
     service_request_queue,
     service_requests_visible_to,
 )
+from .storage import PrivateStorageUnavailable
 from .workflow import Actor, transitions_from
 
 PAGE_SIZE = 50
@@ -382,6 +383,10 @@ class EnterRequestView(ServicesAdminView):
                 )
             except ValidationError as error:
                 add_action_errors(error, application, entry)
+            except PrivateStorageUnavailable as error:
+                # Nothing was stored; what staff typed is on the form again (files are chosen again).
+                entry.add_error(None, error.message)
+                return self.render_form(request_type, application, entry, status=503)
             else:
                 messages.success(
                     request,
@@ -393,7 +398,8 @@ class EnterRequestView(ServicesAdminView):
                 return redirect("services_admin:detail", pk=service_request.pk)
         return self.render_form(request_type, application, entry)
 
-    def render_form(self, request_type, application, entry):
+    def render_form(self, request_type, application, entry, *, status=200):
         return self.render_to_response(
-            self.get_context_data(request_type=request_type, application=application, entry=entry)
+            self.get_context_data(request_type=request_type, application=application, entry=entry),
+            status=status,
         )

@@ -12,7 +12,7 @@ def private_storage_from_env(environ: Mapping[str, str], *, root: str | Path) ->
     if not bucket:
         return {"BACKEND": "services.storage.LocalPrivateStorage", "OPTIONS": {"location": root}}
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "services.storage.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,

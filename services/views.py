@@ -59,6 +59,7 @@ from .selectors import (
     service_guide_context,
     service_types_overview,
 )
+from .storage import PrivateStorageUnavailable
 from .tracking import client_ip, service_request_track
 from .workflow import RESUME, Actor, transitions_from
 
@@ -167,9 +168,11 @@ def _keep_uploads(confirm: ConfirmForm, draft: Draft) -> None:
     """Every file that passed its checks is kept, even when something else on the page did
     not: the family never has to choose it again."""
     for kind, checked in confirm.checked_documents().items():
+        # The new file is kept before the old one goes: if it cannot be, the old one stays.
+        kept = keep_file(checked, kind=kind)
         kept_files_delete(draft.kept(kind))
-        draft.files = [kept for kept in draft.files if kept.kind != kind]
-        draft.files.append(keep_file(checked, kind=kind))
+        draft.files = [other for other in draft.files if other.kind != kind]
+        draft.files.append(kept)
     for uploaded in confirm.cleaned_data.get("attachments") or []:
         try:
             checked = check_attachment(uploaded)
@@ -232,16 +235,14 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
             request, f"apply:{request_type}", data=draft.answers, errors=application.errors
         )
         return _see_other("services:apply", request_type=request_type)
-    confirm_kwargs = {
-        "ask_guardian_consent": application.instance.needs_guardian_consent,
-        "documents": documents_needed(application.instance),
-        "kept": _kept_names(draft),
-        "initial": {"submission_token": draft.token},
-    }
+    confirm_kwargs = _confirm_kwargs(application, draft)
     if request.method == "POST":
         confirm = ConfirmForm(request.POST, request.FILES, **confirm_kwargs)
         valid = confirm.is_valid()
-        _keep_uploads(confirm, draft)
+        try:
+            _keep_uploads(confirm, draft)
+        except PrivateStorageUnavailable as error:
+            return _storage_unavailable(request, request_type, application, draft, error)
         draft_save(request, request_type, draft)
         if valid and not confirm.errors:
             if str(confirm.cleaned_data["submission_token"]) != draft.token:
@@ -251,6 +252,8 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
                 service_request = _submit_draft(request_type, application, confirm, draft)
             except ValidationError as error:
                 add_action_errors(error, confirm)
+            except PrivateStorageUnavailable as error:
+                return _storage_unavailable(request, request_type, application, draft, error)
             else:
                 request.session[SUBMITTED_SESSION_KEY] = {
                     "token": draft.token,
@@ -284,6 +287,27 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
     else:
         confirm = ConfirmForm(**confirm_kwargs)
     draft_save(request, request_type, draft)
+    return _check_page(request, request_type, application, draft, confirm)
+
+
+def _confirm_kwargs(application: ApplicationForm, draft: Draft) -> dict:
+    return {
+        "ask_guardian_consent": application.instance.needs_guardian_consent,
+        "documents": documents_needed(application.instance),
+        "kept": _kept_names(draft),
+        "initial": {"submission_token": draft.token},
+    }
+
+
+def _check_page(
+    request: HttpRequest,
+    request_type: RequestType,
+    application: ApplicationForm,
+    draft: Draft,
+    confirm: ConfirmForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "services/check.html",
@@ -294,7 +318,25 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
             "kept_others": [kept for kept in draft.files if kept.kind == DocumentKind.OTHER],
             "retention_years": settings.SERVICES_RETENTION_DAYS // 365,
         },
+        status=status,
     )
+
+
+def _storage_unavailable(
+    request: HttpRequest,
+    request_type: RequestType,
+    application: ApplicationForm,
+    draft: Draft,
+    error: PrivateStorageUnavailable,
+) -> HttpResponse:
+    """The private storage is full (or away): nothing was sent. The page comes back at once,
+    with the answers, ticks and every file kept so far, and 503: the fault is ours."""
+    draft_save(request, request_type, draft)
+    # Django's middleware saves no session on a 5xx answer; the files kept must stay kept.
+    request.session.save()
+    messages.error(request, error.message)
+    confirm = ConfirmForm(request.POST, **_confirm_kwargs(application, draft))
+    return _check_page(request, request_type, application, draft, confirm, status=503)
 
 
 @never_cache
@@ -416,6 +458,12 @@ def _status_error(request: HttpRequest, name: str, form) -> HttpResponse:
 @never_cache
 @tracked_request_required
 def track_status(request: HttpRequest, service_request: ServiceRequest) -> HttpResponse:
+    return _track_status_page(request, service_request)
+
+
+def _track_status_page(
+    request: HttpRequest, service_request: ServiceRequest, *, status: int = 200
+) -> HttpResponse:
     forms = {}
     for name in STATUS_FORMS:
         rejected = rejected_take(request, f"status:{name}")
@@ -435,7 +483,7 @@ def track_status(request: HttpRequest, service_request: ServiceRequest) -> HttpR
         "can_rate": can_rate,
         **forms,
     }
-    return render(request, "services/track_status.html", context)
+    return render(request, "services/track_status.html", context, status=status)
 
 
 def _status_action(
@@ -452,6 +500,12 @@ def _status_action(
         except ConcurrentUpdate:
             messages.error(request, CHANGED_MESSAGE)
             return _see_other("services:track_status")
+        except PrivateStorageUnavailable as error:
+            # Nothing was stored (the action's change was rolled back with it): the status
+            # page again, at once, as the database has it, saying so (503).
+            service_request.refresh_from_db()
+            messages.error(request, error.message)
+            return _track_status_page(request, service_request, status=503)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, error.messages[0])

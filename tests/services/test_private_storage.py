@@ -187,7 +187,7 @@ def test_production_keeps_no_state_on_a_machines_own_disk(tmp_path):
         check=True,
     )
     found = json.loads(result.stdout)
-    assert found["private"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert found["private"]["BACKEND"] == "services.storage.PrivateS3Storage"
     assert found["private"]["OPTIONS"]["bucket_name"] == "families"
     assert found["private"]["OPTIONS"]["default_acl"] is None
     local_caches = ("locmem.LocMemCache", "filebased.FileBasedCache", "dummy.DummyCache")
