@@ -15,6 +15,8 @@ what the fault cost. Traffic goes to loopback only; every loop is bounded in cou
 """
 
 import argparse
+import contextlib
+import errno
 import itertools
 import os
 import shutil
@@ -34,10 +36,16 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tools" / "opensearch")]
 from node import start_node  # noqa: E402
 from rehearsal import Browser, Site, family_applies, log, sample_answers, wait_for  # noqa: E402
 
-FAULTS = ("none", "engine-kill", "engine-hang", "postgres-restart", "worker-kill")
+FAULTS = ("none", "engine-kill", "engine-hang", "postgres-restart", "worker-kill", "uploads-full")
 NAME_PREFIX = "压测示例"
 READER_PATHS = ["/", "/education/", "/honours/", "/merchants/", "/services/childcare/"]
 READER_QUERIES = ["双拥", "军娃托管", "民兵", "光荣之家", "就业"]
+# uploads-full: the private folder is a tmpfs of this size, full from half the submissions
+# to three quarters (at most FULL_SECONDS), so the last quarter shows it takes files again.
+PRIVATE_TMPFS_SIZE = "64m"
+FULL_SECONDS = 120
+# What a family is told when its files cannot be stored (services.storage).
+TRY_AGAIN = "系统暂时无法保存上传的材料，您填写的内容没有丢失，请稍后再试。"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -55,6 +63,7 @@ class Load:
         self.numbers = itertools.count()
         self.lock = threading.Lock()
         self.submissions: list = []  # (name, Submission or the exception's text)
+        self.started: dict[str, float] = {}  # name: when the family began
         self.reads: list[tuple[int, float]] = []
         self.done = threading.Event()
 
@@ -67,6 +76,7 @@ class Load:
                 return
             name = f"{NAME_PREFIX}{number:05d}"
             request_type = types[number % len(types)]
+            started = time.monotonic()
             try:
                 outcome = family_applies(
                     Browser(self.site),
@@ -78,6 +88,7 @@ class Load:
                 outcome = str(error)[:200]
             with self.lock:
                 self.submissions.append((name, outcome))
+                self.started[name] = started
 
     def reader(self) -> None:
         browser = Browser(self.site)
@@ -98,10 +109,37 @@ class Load:
             return len(self.submissions)
 
 
-def inject(fault: str, *, site: Site, node, args, halfway: threading.Event) -> dict:
+@contextlib.contextmanager
+def small_folder(path: Path):
+    """A size-limited tmpfs at `path` (needs root, as `make test` runs), unmounted after."""
+    path.mkdir(parents=True)
+    options = f"size={PRIVATE_TMPFS_SIZE},mode=0700"
+    subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], check=True)
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "--lazy", str(path)], check=True)
+
+
+def fill_up(folder: Path) -> int:
+    """Writes one file until the folder has no room left; returns its size."""
+    chunk = b"\0" * (1 << 20)
+    with (folder / "filler").open("wb", buffering=0) as filler:
+        for _ in range(1 << 16):  # bounded: 64 GiB
+            try:
+                filler.write(chunk)
+            except OSError as error:
+                if error.errno != errno.ENOSPC:
+                    raise
+                break
+    return (folder / "filler").stat().st_size
+
+
+def inject(fault: str, *, site: Site, node, args, halfway: threading.Event, load: Load) -> dict:
     """Waits for half the submissions, then injects the fault; returns what it did."""
     halfway.wait()
     started = time.strftime("%H:%M:%S")
+    extra: dict = {}
     log(f"fault: {fault}")
     if fault == "engine-kill":
         os.killpg(node.pid, signal.SIGKILL)
@@ -117,8 +155,21 @@ def inject(fault: str, *, site: Site, node, args, halfway: threading.Event) -> d
         site.kill("worker")
         time.sleep(5)
         site.start("worker")
+    elif fault == "uploads-full":
+        private = Path(site.env["SERVICES_PRIVATE_ROOT"])
+        extra["filler_bytes"] = fill_up(private)
+        deadline = time.monotonic() + FULL_SECONDS
+        while load.finished() < args.submissions * 3 // 4 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        (private / "filler").unlink()
     log(f"fault over: {fault}")
-    return {"fault": fault, "at": started, "ended": time.strftime("%H:%M:%S")}
+    return {
+        "fault": fault,
+        "at": started,
+        "ended": time.strftime("%H:%M:%S"),
+        "ended_monotonic": time.monotonic(),
+        **extra,
+    }
 
 
 COUNTS = """
@@ -180,6 +231,10 @@ def engine_indices(search_url: str, index_prefix: str) -> dict[str, int]:
 
 def run(args) -> int:
     folder = Path(tempfile.mkdtemp(prefix="shuangyong-load-"))
+    mounts = contextlib.ExitStack()
+    if args.fault == "uploads-full":
+        # The local private storage (the load run names no bucket), on a disk that can fill.
+        mounts.enter_context(small_folder(folder / "private"))
     node = start_node(heap="1g")
     site = Site(
         database_url=args.database_url,
@@ -201,7 +256,7 @@ def run(args) -> int:
         fault_result: dict = {}
         fault_thread = threading.Thread(
             target=lambda: fault_result.update(
-                inject(args.fault, site=site, node=node, args=args, halfway=halfway)
+                inject(args.fault, site=site, node=node, args=args, halfway=halfway, load=load)
             ),
             daemon=True,
         )
@@ -233,6 +288,7 @@ def run(args) -> int:
         indexed = sum(count for name, count in indices.items() if "servicerequest" in name)
     finally:
         site.stop()
+        mounts.close()
         node.stop()
 
     outcomes = [o for _, o in load.submissions if not isinstance(o, str)]
@@ -240,7 +296,13 @@ def run(args) -> int:
     with_reference = {
         name for name, o in load.submissions if not isinstance(o, str) and o.reference
     }
-    server_errors = sum(1 for o in outcomes if o.status >= 500)
+    # uploads-full: refused with the message to try again, which is no error.
+    told_to_retry = {
+        name
+        for name, o in load.submissions
+        if not isinstance(o, str) and o.status == 503 and TRY_AGAIN in o.page
+    }
+    server_errors = sum(1 for o in outcomes if o.status >= 500) - len(told_to_retry)
     times = [o.seconds * 1000 for o in outcomes if o.status == 303]
     read_times = [seconds * 1000 for status, seconds in load.reads if status == 200]
     read_errors = sum(1 for status, _ in load.reads if status >= 500 or status == 0)
@@ -264,6 +326,19 @@ def run(args) -> int:
         + (f" (first: {errors[0]})" if errors else "")
     )
     print(f"  stored without the family getting its reference: {lost_reference}")
+    uploads_problems = 0
+    if args.fault == "uploads-full":
+        stored_for_told = len(told_to_retry & stored)
+        neither = len({name for name, _ in load.submissions} - with_reference - told_to_retry)
+        freed = fault_result.get("ended_monotonic", float("inf"))
+        after = sum(1 for name in with_reference if load.started[name] > freed)
+        print(
+            f"  told to try again (503, the message) {len(told_to_retry)}, of them stored "
+            f"{stored_for_told}; neither a reference nor the message {neither}; "
+            f"references for families who began after the folder was freed {after}"
+        )
+        # The fault must have reached someone, and the site must take files again after it.
+        uploads_problems = stored_for_told + neither + (not told_to_retry) + (not after)
     print(
         f"  duplicates {counts['duplicates']}, attachment problems "
         f"{counts['attachment_problems']}, without receipt {counts['without_receipt']}, "
@@ -277,6 +352,7 @@ def run(args) -> int:
             f"{percentile(read_times, 0.95):.0f} ms, max {max(read_times):.0f} ms, "
             f"errors {read_errors}"
         )
+    fault_result.pop("ended_monotonic", None)
     print(f"  fault: {fault_result}")
     problems = (
         counts["duplicates"]
@@ -284,6 +360,7 @@ def run(args) -> int:
         + counts["without_receipt"]
         + counts["receipts_twice"]
         + (indexed != counts["all_requests"])
+        + uploads_problems
     )
     if not args.keep_logs:
         shutil.rmtree(folder, ignore_errors=True)

@@ -257,6 +257,7 @@ class Submission:
         self.status = 0
         self.seconds = 0.0
         self.reference = ""
+        self.page = ""  # what the final POST answered, when it did not go on
 
 
 def family_applies(browser: Browser, *, request_type: str, answers: dict, name: str) -> Submission:
@@ -293,6 +294,7 @@ def family_applies(browser: Browser, *, request_type: str, answers: dict, name: 
     outcome.seconds = time.monotonic() - started
     outcome.status = status
     if status != 303 or not headers["Location"].endswith("/services/submitted/"):
+        outcome.page = body
         return outcome
     status, _, done = browser.request(headers["Location"])
     match = re.search(r'id="reference">\s*([A-Z0-9-]+)', done)
