@@ -19,6 +19,7 @@ import contextlib
 import errno
 import itertools
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -34,9 +35,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tools" / "opensearch")]
 
 from node import start_node  # noqa: E402
-from rehearsal import Browser, Site, family_applies, log, sample_answers, wait_for  # noqa: E402
+from rehearsal import (  # noqa: E402
+    Browser,
+    Site,
+    family_applies,
+    hidden,
+    log,
+    sample_answers,
+    wait_for,
+)
 
-FAULTS = ("none", "engine-kill", "engine-hang", "postgres-restart", "worker-kill", "uploads-full")
+FAULTS = (
+    "none",
+    "engine-kill",
+    "engine-hang",
+    "postgres-restart",
+    "worker-kill",
+    "uploads-full",
+    "engine-node-kill",
+)
 NAME_PREFIX = "压测示例"
 READER_PATHS = ["/", "/education/", "/honours/", "/merchants/", "/services/childcare/"]
 READER_QUERIES = ["双拥", "军娃托管", "民兵", "光荣之家", "就业"]
@@ -46,6 +63,13 @@ PRIVATE_TMPFS_SIZE = "64m"
 FULL_SECONDS = 120
 # What a family is told when its files cannot be stored (services.storage).
 TRY_AGAIN = "系统暂时无法保存上传的材料，您填写的内容没有丢失，请稍后再试。"
+# engine-node-kill: three nodes, one replica per shard; node 2 of 3 is closed for NODE_DOWN
+# seconds, while a fixed public search is counted and the admin's status page read.
+CLUSTER_NODES = 3
+CLOSED_NODE = 1
+NODE_DOWN_SECONDS = 30
+PROBE_QUERY = "双拥"
+STATUS_PATH = "/admin/search-admin/status/"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -135,6 +159,70 @@ def fill_up(folder: Path) -> int:
     return (folder / "filler").stat().st_size
 
 
+class Staff:
+    """The administrator in a browser of their own, reading the index status page."""
+
+    def __init__(self, site: Site):
+        self.browser = Browser(site)
+        form = self.browser.get("/admin/login/")
+        status, headers, _ = self.browser.post(
+            "/admin/login/",
+            {
+                "csrfmiddlewaretoken": hidden(form, "csrfmiddlewaretoken"),
+                "username": "admin",
+                "password": site.admin_password,
+            },
+        )
+        assert status == 302, f"admin login: {status}"
+
+    def cluster_status(self) -> str:
+        page = self.browser.get(STATUS_PATH)
+        match = re.search(r'data-cluster-status="(\w+)"', page)
+        return match.group(1) if match else "unreachable"
+
+    def wait_for_status(self, wanted: str, seconds: float) -> list[str]:
+        """Reads the page every second until it shows `wanted`; returns what it showed."""
+        seen = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            seen.append(self.cluster_status())
+            if seen[-1] == wanted:
+                break
+            time.sleep(1)
+        return seen
+
+
+def search_hits(browser: Browser) -> tuple[int, bool]:
+    """The public search's total for the fixed query, and whether it fell back."""
+    page = browser.get(f"/search/?q={urllib.parse.quote(PROBE_QUERY)}")
+    match = re.search(r"找到 (\d+) 条结果", page)
+    return (int(match.group(1)) if match else -1), "search-degraded" in page
+
+
+def close_one_node(*, site: Site, node) -> dict:
+    """engine-node-kill: hits before, during and after; what the status page showed."""
+    staff, reader = Staff(site), Browser(site)
+    before = search_hits(reader)
+    status_before = staff.cluster_status()
+    node.stop_one(CLOSED_NODE)
+    down_at = time.monotonic()
+    shown = staff.wait_for_status("yellow", 60)
+    during = []
+    while time.monotonic() - down_at < NODE_DOWN_SECONDS:
+        during.append(search_hits(reader))
+        time.sleep(2)
+    node.start_one(CLOSED_NODE)
+    shown += staff.wait_for_status("green", 180)
+    after = search_hits(reader)
+    return {
+        "hits_before": before,
+        "hits_during": sorted(set(during)),
+        "hits_after": after,
+        "status_before": status_before,
+        "status_shown": [s for i, s in enumerate(shown) if i == 0 or shown[i - 1] != s],
+    }
+
+
 def inject(fault: str, *, site: Site, node, args, halfway: threading.Event, load: Load) -> dict:
     """Waits for half the submissions, then injects the fault; returns what it did."""
     halfway.wait()
@@ -155,6 +243,8 @@ def inject(fault: str, *, site: Site, node, args, halfway: threading.Event, load
         site.kill("worker")
         time.sleep(5)
         site.start("worker")
+    elif fault == "engine-node-kill":
+        extra.update(close_one_node(site=site, node=node))
     elif fault == "uploads-full":
         private = Path(site.env["SERVICES_PRIVATE_ROOT"])
         extra["filler_bytes"] = fill_up(private)
@@ -235,15 +325,18 @@ def run(args) -> int:
     if args.fault == "uploads-full":
         # The local private storage (the load run names no bucket), on a disk that can fill.
         mounts.enter_context(small_folder(folder / "private"))
-    node = start_node(heap="1g")
+    cluster = args.fault == "engine-node-kill"
+    node = start_node(nodes=CLUSTER_NODES if cluster else 1, heap="1g")
     site = Site(
         database_url=args.database_url,
-        search_url=node.url,
+        search_url=",".join(node.urls),
         folder=folder,
         GUNICORN_WORKERS=str(args.web_workers),
         # Production's schedule, not the rehearsal's two seconds: each round starts Django
         # afresh (some 3 s of CPU), which would take a core from the site under load.
         SCHEDULER_INTERVAL_SECONDS="60",
+        # A cluster keeps one copy of each shard on another node; one node can hold none.
+        SEARCH_INDEX_REPLICAS="1" if cluster else "0",
     )
     load = Load(site, args)
     halfway = threading.Event()
@@ -289,7 +382,7 @@ def run(args) -> int:
     finally:
         site.stop()
         mounts.close()
-        node.stop()
+        node.stop(keep_data=args.keep_logs)
 
     outcomes = [o for _, o in load.submissions if not isinstance(o, str)]
     errors = [o for _, o in load.submissions if isinstance(o, str)]
@@ -326,7 +419,25 @@ def run(args) -> int:
         + (f" (first: {errors[0]})" if errors else "")
     )
     print(f"  stored without the family getting its reference: {lost_reference}")
-    uploads_problems = 0
+    uploads_problems = node_problems = 0
+    if args.fault == "engine-node-kill" and "hits_before" not in fault_result:
+        print("  the fault did not finish: see the output above")
+        node_problems = 1
+    elif args.fault == "engine-node-kill":
+        hits = fault_result["hits_before"]
+        complete = {hits} == {*fault_result["hits_during"], fault_result["hits_after"]}
+        shown = fault_result["status_shown"]
+        print(
+            f"  “{PROBE_QUERY}” hits (total, fell back): before {hits}, during "
+            f"{fault_result['hits_during']}, after {fault_result['hits_after']}"
+        )
+        print(f"  status page: {fault_result['status_before']} before, then {' → '.join(shown)}")
+        node_problems = (
+            (not complete)
+            + (fault_result["status_before"] != "green")
+            + ("yellow" not in shown)
+            + (shown[-1:] != ["green"])
+        )
     if args.fault == "uploads-full":
         stored_for_told = len(told_to_retry & stored)
         neither = len({name for name, _ in load.submissions} - with_reference - told_to_retry)
@@ -361,11 +472,12 @@ def run(args) -> int:
         + counts["receipts_twice"]
         + (indexed != counts["all_requests"])
         + uploads_problems
+        + node_problems
     )
     if not args.keep_logs:
         shutil.rmtree(folder, ignore_errors=True)
     else:
-        print(f"  logs in {folder}")
+        print(f"  logs in {folder}, the engine's in {node.data_dir}")
     return 1 if problems else 0
 
 

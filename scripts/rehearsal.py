@@ -79,6 +79,8 @@ class Site:
             **env,
         }
         self.processes: dict[str, subprocess.Popen] = {}
+        # The administrator prepare() creates (username "admin"), for a run that uses the admin.
+        self.admin_password = secrets.token_urlsafe(16)
 
     def step(self, name: str, command: str, **env: str) -> None:
         log(f"{name}: {command}")
@@ -94,7 +96,7 @@ class Site:
             "demo content",
             "python manage.py load_demo_content && python manage.py ensure_admin",
             DJANGO_SETTINGS_MODULE="siteconf.settings.dev",
-            ADMIN_PASSWORD=secrets.token_urlsafe(16),
+            ADMIN_PASSWORD=self.admin_password,
         )
 
     def shell(self, code: str) -> object:

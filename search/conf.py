@@ -31,6 +31,9 @@ def search_backends_from_env(environ: Mapping[str, str]) -> dict:
     opensearch3); SEARCH_INDEX names the indexes, one set per environment, so staging and
     production can share a cluster (each index is SEARCH_INDEX + "_" + what it holds, e.g.
     shuangyong_wagtailcore_page, an alias swapped atomically on a rebuild).
+    SEARCH_INDEX_REPLICAS copies of each shard live on other nodes: 0 for one node (a replica
+    could never be placed and the cluster would stay yellow), 1 or more for a cluster, so that
+    searches stay complete with a node down.
     """
     url = environ.get("SEARCH_URL")
     if not url:
@@ -46,13 +49,18 @@ def search_backends_from_env(environ: Mapping[str, str]) -> dict:
             urls=[u.strip() for u in url.split(",") if u.strip()],
             index=environ.get("SEARCH_INDEX", "shuangyong"),
             timeout=int(environ.get("SEARCH_TIMEOUT", "5")),
+            replicas=int(environ.get("SEARCH_INDEX_REPLICAS", "0")),
         ),
         FALLBACK: dict(DATABASE_BACKEND),
     }
 
 
-def engine_settings(*, engine: str, urls: list[str], index: str, timeout: int = 5) -> dict:
+def engine_settings(
+    *, engine: str, urls: list[str], index: str, timeout: int = 5, replicas: int = 0
+) -> dict:
     """One engine backend's settings (WAGTAILSEARCH_BACKENDS["default"])."""
+    if replicas < 0:
+        raise ValueError(f"SEARCH_INDEX_REPLICAS must be 0 or more, not {replicas}")
     return {
         "BACKEND": ENGINE_BACKENDS[engine],
         "URLS": urls,
@@ -64,4 +72,7 @@ def engine_settings(*, engine: str, urls: list[str], index: str, timeout: int = 
         # the same one: with the whole cluster down, the save goes on at once and the update
         # waits in search.PendingIndexUpdate for the catch-up.
         "OPTIONS": {"max_retries": len(urls) - 1},
+        # Set when an index is created: a change takes effect with rebuild_search_index
+        # (the release step).
+        "INDEX_SETTINGS": {"settings": {"index": {"number_of_replicas": replicas}}},
     }

@@ -33,10 +33,12 @@ def engine_url() -> str:
     )
 
 
-def engine_backends(urls: str | list[str], prefix: str) -> dict:
+def engine_backends(urls: str | list[str], prefix: str, *, replicas: int = 0) -> dict:
     urls = [urls] if isinstance(urls, str) else urls
     return {
-        "default": engine_settings(engine="opensearch2", urls=urls, index=prefix),
+        "default": engine_settings(
+            engine="opensearch2", urls=urls, index=prefix, replicas=replicas
+        ),
         FALLBACK: dict(DATABASE_BACKEND),
     }
 

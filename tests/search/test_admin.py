@@ -50,7 +50,10 @@ def test_staff_see_the_index_health_and_can_replay_pending_updates(
     client.force_login(StaffFactory())
     html = client.get(reverse("search_admin:status")).content.decode()
     if search_backend == "engine":
-        assert "搜索引擎" in html and "个节点" in html and "_wagtailcore_page" in html
+        assert "搜索引擎" in html and "1 个节点" in html and "_wagtailcore_page" in html
+        # One node, no replicas asked for (SEARCH_INDEX_REPLICAS 0): nothing left unassigned.
+        assert 'data-cluster-status="green"' in html and "正常（green）" in html
+        assert "未分配" not in html
     else:
         assert "数据库（内置）" in html
 

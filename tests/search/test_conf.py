@@ -29,3 +29,14 @@ def test_engine_settings_come_from_the_environment():
 def test_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="SEARCH_ENGINE"):
         search_backends_from_env({"SEARCH_URL": "http://x:9200", "SEARCH_ENGINE": "solr"})
+
+
+def test_replicas_come_from_the_environment_and_default_to_none_for_one_node():
+    def replicas(environ):
+        backend = search_backends_from_env({"SEARCH_URL": "http://es1:9200", **environ})
+        return backend["default"]["INDEX_SETTINGS"]["settings"]["index"]["number_of_replicas"]
+
+    assert replicas({}) == 0, "one node: a replica could never be placed (yellow for ever)"
+    assert replicas({"SEARCH_INDEX_REPLICAS": "1"}) == 1
+    with pytest.raises(ValueError, match="SEARCH_INDEX_REPLICAS"):
+        replicas({"SEARCH_INDEX_REPLICAS": "-1"})

@@ -1,11 +1,13 @@
 """The engine stopped in the middle of a test: saves go on, public search falls back to the
 database with a notice, and once the engine is back the catch-up leaves nothing missing.
-Then a three-node cluster keeps answering with one node down.
+Then a three-node cluster (one replica per shard) keeps answering with one node down, and the
+status page says yellow until the node is back, then green.
 
 Each test starts its own nodes (tools/opensearch/node.py), apart from the shared one.
 """
 
 import io
+import time
 import uuid
 
 import pytest
@@ -15,6 +17,7 @@ from django.urls import reverse
 
 from search import api, health
 from search.models import PendingIndexUpdate
+from search.status import index_status
 from tools.opensearch.node import start_node
 
 from .conftest import engine_backends, engine_url, rebuild
@@ -78,7 +81,7 @@ def test_a_three_node_cluster_answers_with_one_node_down(settings, article, inde
     cluster = start_node(nodes=3)
     try:
         settings.WAGTAILSEARCH_BACKENDS = engine_backends(
-            cluster.urls, f"cluster-{uuid.uuid4().hex[:8]}"
+            cluster.urls, f"cluster-{uuid.uuid4().hex[:8]}", replicas=1
         )
         article(title="双拥共建座谈会")
         rebuild()
@@ -91,5 +94,19 @@ def test_a_three_node_cluster_answers_with_one_node_down(settings, article, inde
         assert not outcome.degraded
         assert titles(outcome) == ["双拥共建座谈会", "双拥文艺汇演"]
         assert not PendingIndexUpdate.objects.exists()
+        assert cluster_status_within(30, "yellow") == "yellow", "a copy of each shard is missing"
+
+        cluster.start_one(1)
+        assert cluster_status_within(120, "green") == "green", "the node took its copies back"
     finally:
         cluster.stop()
+
+
+def cluster_status_within(seconds: float, wanted: str) -> str:
+    """What the index status page says of the cluster, read until it says `wanted`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        shown = index_status()["cluster"]["status"]
+        if shown == wanted or time.monotonic() > deadline:
+            return shown
+        time.sleep(0.5)
