@@ -32,7 +32,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tools" / "opensearch")]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tools" / "opensearch")]
 
 from node import start_node  # noqa: E402
 from rehearsal import (  # noqa: E402
@@ -44,6 +44,8 @@ from rehearsal import (  # noqa: E402
     sample_answers,
     wait_for,
 )
+
+from search.conf import search_backends_from_env  # noqa: E402
 
 FAULTS = (
     "none",
@@ -88,7 +90,7 @@ class Load:
         self.lock = threading.Lock()
         self.submissions: list = []  # (name, Submission or the exception's text)
         self.started: dict[str, float] = {}  # name: when the family began
-        self.reads: list[tuple[int, float]] = []
+        self.reads: list[tuple[int, float, float, str]] = []  # status, seconds, began, path
         self.done = threading.Event()
 
     def family(self) -> None:
@@ -120,13 +122,14 @@ class Load:
             READER_PATHS + [f"/search/?q={urllib.parse.quote(q)}" for q in READER_QUERIES]
         )
         while not self.done.is_set():
+            path = next(paths)
             started = time.monotonic()
             try:
-                status = browser.request(next(paths))[0]
+                status = browser.request(path)[0]
             except OSError:
                 status = 0
             with self.lock:
-                self.reads.append((status, time.monotonic() - started))
+                self.reads.append((status, time.monotonic() - started, started, path))
 
     def finished(self) -> int:
         with self.lock:
@@ -234,9 +237,11 @@ def inject(fault: str, *, site: Site, node, args, halfway: threading.Event, load
         time.sleep(20)
         node.restart()
     elif fault == "engine-hang":
+        hung = time.monotonic()
         os.killpg(node.pid, signal.SIGSTOP)
         time.sleep(30)
         os.killpg(node.pid, signal.SIGCONT)
+        extra["hang_monotonic"] = (hung, time.monotonic())
     elif fault == "postgres-restart":
         subprocess.run(["sh", "-c", args.postgres_restart], check=True)
     elif fault == "worker-kill":
@@ -319,6 +324,37 @@ def engine_indices(search_url: str, index_prefix: str) -> dict[str, int]:
     }
 
 
+def report_hang(reads: list, window: tuple[float, float] | None, *, site: Site) -> int:
+    """engine-hang: the slowest reader request that overlapped the hang, against the bound
+    (the engine timeout the site is configured with, read as the site reads it, plus 1 s).
+    Returns 1 when it is exceeded, or nothing overlapped the hang."""
+    if window is None:
+        print("  the hang did not finish: see the output above")
+        return 1
+    timeout = search_backends_from_env(site.env)["default"]["TIMEOUT"]
+    bound = timeout + 1
+    hung, resumed = window
+    during = [read for read in reads if read[2] < resumed and read[2] + read[1] > hung]
+    if not during:
+        print("  no reader request overlapped the hang")
+        return 1
+    status, seconds, _, path = max(during, key=lambda read: read[1])
+    over = sum(1 for read in during if read[1] > bound)
+    print(
+        f"  during the hang ({resumed - hung:.0f} s): {len(during)} reader requests, slowest "
+        f"{seconds:.2f} s ({path}, status {status}); bound {bound} s (engine timeout "
+        f"{timeout} s + 1 s): {over} over it"
+    )
+    # What the machine itself costs: the same readers when the engine answers.
+    outside = [read[1] for read in reads if read not in during]
+    if outside:
+        print(
+            f"  outside the hang: {len(outside)} reader requests, p95 "
+            f"{percentile(outside, 0.95):.2f} s, slowest {max(outside):.2f} s"
+        )
+    return int(over > 0)
+
+
 def run(args) -> int:
     folder = Path(tempfile.mkdtemp(prefix="shuangyong-load-"))
     mounts = contextlib.ExitStack()
@@ -397,8 +433,8 @@ def run(args) -> int:
     }
     server_errors = sum(1 for o in outcomes if o.status >= 500) - len(told_to_retry)
     times = [o.seconds * 1000 for o in outcomes if o.status == 303]
-    read_times = [seconds * 1000 for status, seconds in load.reads if status == 200]
-    read_errors = sum(1 for status, _ in load.reads if status >= 500 or status == 0)
+    read_times = [seconds * 1000 for status, seconds, *_ in load.reads if status == 200]
+    read_errors = sum(1 for status, *_ in load.reads if status >= 500 or status == 0)
     stored = set(counts["names"])
     lost_reference = len(stored - with_reference)
 
@@ -463,7 +499,11 @@ def run(args) -> int:
             f"{percentile(read_times, 0.95):.0f} ms, max {max(read_times):.0f} ms, "
             f"errors {read_errors}"
         )
+    hang_problems = 0
+    if args.fault == "engine-hang":
+        hang_problems = report_hang(load.reads, fault_result.get("hang_monotonic"), site=site)
     fault_result.pop("ended_monotonic", None)
+    fault_result.pop("hang_monotonic", None)
     print(f"  fault: {fault_result}")
     problems = (
         counts["duplicates"]
@@ -473,6 +513,7 @@ def run(args) -> int:
         + (indexed != counts["all_requests"])
         + uploads_problems
         + node_problems
+        + hang_problems
     )
     if not args.keep_logs:
         shutil.rmtree(folder, ignore_errors=True)
