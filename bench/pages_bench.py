@@ -11,6 +11,7 @@ for `uncached`), the ratio to the floor for a body of the same size, the page we
 (HTML + CSS + JS, and gzipped) and whether the issue's targets are met.
 
     .venv/bin/python bench/pages_bench.py --seconds 10
+    bash scripts/bench.sh --seconds 5 --pages "home,article" --modes cached
 """
 
 import argparse
@@ -197,6 +198,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="load per page type and mode")
     parser.add_argument("--port", type=int, default=8700)
+    parser.add_argument(
+        "--pages", help="only these page types, comma-separated: --pages 'home,article'"
+    )
+    parser.add_argument(
+        "--modes", default="cached,uncached", help="cached, uncached or both (the default)"
+    )
     args = parser.parse_args()
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
@@ -214,6 +221,12 @@ def main() -> None:
 
     django.setup()
     urls = page_urls()
+    if args.pages:
+        wanted = args.pages.split(",")
+        if unknown := set(wanted) - set(urls):
+            sys.exit(f"Unknown page types: {', '.join(sorted(unknown))}; known: {', '.join(urls)}")
+        urls = {name: url for name, url in urls.items() if name in wanted}
+    modes = args.modes.split(",")
     queries = count_queries(urls)
 
     ports = {"cached": args.port, "uncached": args.port + 1, "floor": args.port + 2}
@@ -230,7 +243,7 @@ def main() -> None:
                 urllib.request.urlopen(f"http://127.0.0.1:{ports['cached']}{url}").read()
             )
             floor = load(f"http://127.0.0.1:{ports['floor']}/?bytes={html_bytes}", args.seconds)
-            for mode in ("cached", "uncached"):
+            for mode in modes:
                 rate, p50, p95 = load(f"http://127.0.0.1:{ports[mode]}{url}", args.seconds)
                 rows.append(
                     (

@@ -45,6 +45,7 @@ GENERATION_KEY = "page_cache:generation"
 # Headers a kept page is served with; the others (cookies, dates) are never copied.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
 REFUSING_CACHE_CONTROL = ("private", "no-store", "no-cache")
+ENTRY_LAYOUT = 2
 
 
 def _cache():
@@ -131,7 +132,8 @@ def _variant(request: HttpRequest) -> str:
 
 def _entry_key(request: HttpRequest) -> str:
     address = f"{request.get_host()}|{_variant(request)}|{request.get_full_path()}"
-    return "page_cache:page:" + hashlib.sha256(address.encode()).hexdigest()
+    # The entry's layout is in the key, so a deployment that changes it never reads old ones.
+    return f"page_cache:page:{ENTRY_LAYOUT}:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _may_use_cache(request: HttpRequest) -> bool:
@@ -154,26 +156,22 @@ def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _set_validators(response: HttpResponse, *, etag: str, modified: float) -> None:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    max_age = "public, max-age=0, must-revalidate"
+def _validators(*, etag: str, modified: float) -> dict[str, str]:
+    cache_control = "public, max-age=0, must-revalidate"
     if settings.PAGE_CACHE_CDN_SECONDS:
-        max_age += f", s-maxage={settings.PAGE_CACHE_CDN_SECONDS}"
-    response["Cache-Control"] = max_age
-    patch_vary_headers(response, ["Cookie"])  # the reading-mode cookie picks the variant
+        cache_control += f", s-maxage={settings.PAGE_CACHE_CDN_SECONDS}"
+    return {
+        "ETag": etag,
+        "Last-Modified": http_date(modified),
+        "Cache-Control": cache_control,
+    }
 
 
 def _served(request: HttpRequest, entry: dict) -> HttpResponse:
-    if entry["etag"] in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(entry["content"], status=200)
-        for name, value in entry["headers"].items():
-            response[name] = value
-    _set_validators(response, etag=entry["etag"], modified=entry["modified"])
-    response["X-Page-Cache"] = "hit"
-    return response
+    """The kept page from its entry, whose headers were all worked out when it was kept."""
+    if entry["etag"] in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        return HttpResponseNotModified(headers=entry["validators"])
+    return HttpResponse(entry["content"], headers=entry["headers"])
 
 
 class PageCacheMiddleware:
@@ -208,15 +206,23 @@ class PageCacheMiddleware:
         seconds = int((expires - now).total_seconds())
         if seconds <= 0:
             return response
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        validators = _validators(etag=etag, modified=now.timestamp())
+        for name, value in validators.items():
+            response[name] = value
+        patch_vary_headers(response, ["Cookie"])  # the reading-mode cookie picks the variant
+        # Worked out once here, so a hit only copies them: the page's own headers (never its
+        # cookies or dates) and the validators; a 304 carries the validators alone.
+        validators = {**validators, "Vary": response["Vary"], "X-Page-Cache": "hit"}
+        kept_headers = {name: response[name] for name in KEPT_HEADERS if name in response}
         entry = {
             "generation": generation,
             "expires": expires.timestamp(),
-            "modified": now.timestamp(),
-            "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+            "etag": etag,
             "content": response.content,
-            "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+            "headers": {**kept_headers, **validators},
+            "validators": validators,
         }
         cache.set(key, entry, seconds)
-        _set_validators(response, etag=entry["etag"], modified=entry["modified"])
         response["X-Page-Cache"] = "miss"
         return response

@@ -22,7 +22,9 @@ class HomeSection:
     title: str
     template: str
     items: list = field(default_factory=list)
-    more_url: str = ""
+    # Linked with {% pageurl %}, which reads the site's root paths once per request (a page's
+    # own `.url` reads them from the cache again for each page).
+    more_page: Page | None = None
     image_field: str = ""
     rendition: str = ""
 
@@ -48,7 +50,7 @@ def index_section(
         title=title,
         template=template,
         items=shown,
-        more_url=index.url,
+        more_page=index,
         image_field=image_field,
         rendition=rendition,
     )

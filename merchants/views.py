@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from home.clients import client_address
@@ -170,14 +171,24 @@ def report_sent(request, pk):
 
 
 def _back_to_directory(request, **extra):
-    """The directory again, with the filters the reader had chosen."""
-    query = {key: request.POST[key] for key in FILTER_KEYS if request.POST.get(key)}
+    """The directory again, with the filters the reader had chosen (each cut to the longest
+    value the directory reads, so a forged post cannot make an endless address)."""
+    query = {
+        key: request.POST[key][:KEYWORD_MAX_LENGTH] for key in FILTER_KEYS if request.POST.get(key)
+    }
     return redirect(f"{reverse('merchants:directory')}?{urlencode({**query, **extra})}")
 
 
+@csrf_exempt
 @require_POST
 def remember_location(request):
-    """Stores the reader's approximate location for sorting the directory by distance."""
+    """Stores the reader's approximate location for sorting the directory by distance.
+
+    It carries no CSRF token, like the large-text switch (home.views.reading_mode): a forged
+    post can read nothing and only changes the order in which its victim's own directory is
+    sorted, while a token in the form would make the directory personal, so it could never be
+    kept for anonymous readers (home/page_cache.py).
+    """
     if "clear" in request.POST:
         request.session.pop(LOCATION_SESSION_KEY, None)
         return _back_to_directory(request)

@@ -38,6 +38,9 @@ def test_home_page_gathers_every_section(client, home_page):
     assert "许灵" in html
     for entry_point in ("/services/", "/merchants/", "/honours/", "/education/"):
         assert f'href="{entry_point}"' in html
+    # Each section's 更多 leads to its index page.
+    for index in (education, activities, roll):
+        assert f'<a href="{index.url}">更多' in html, index.url
 
 
 def test_home_page_without_content_still_renders(client, home_page):

@@ -59,6 +59,31 @@ def test_a_second_anonymous_reader_gets_the_kept_page(client, topic):
     assert second["Content-Security-Policy"]  # the policies still wrap a kept page
 
 
+def test_a_kept_page_answers_with_the_headers_its_first_reader_got(client, topic):
+    first = client.get(topic.url)
+    second = client.get(topic.url)
+    assert kept(second)
+    for name in (
+        "Content-Type",
+        "Content-Language",
+        "ETag",
+        "Last-Modified",
+        "Cache-Control",
+        "Vary",
+        "Content-Security-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+    ):
+        assert second[name] == first[name], name
+    assert not second.cookies
+    not_modified = client.get(topic.url, headers={"if-none-match": first["ETag"]})
+    assert not_modified.status_code == 304 and not not_modified.content
+    assert "Content-Type" not in not_modified
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+        assert not_modified[name] == first[name], name
+
+
 def test_a_browser_revalidates_with_the_etag(client, topic):
     etag = client.get(topic.url)["ETag"]
     assert client.get(topic.url, headers={"if-none-match": etag}).status_code == 304

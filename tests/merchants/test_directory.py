@@ -2,10 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
+from wagtail.models import Site
 
-from home.models import Street
+from home.models import SiteContact, Street
 from home.page_cache import page_content_changed
 from merchants.factories import MerchantFactory, OfferFactory
 from merchants.models import MerchantCategory
@@ -180,6 +183,89 @@ def test_a_bad_location_is_refused_with_a_message_and_clearing_forgets_it(client
     assert "merchants_near" not in client.session
     assert "已按您的大致位置" not in client.get("/merchants/?sort=near").content.decode()
     assert client.get("/merchants/near/").status_code == 405
+
+
+@pytest.fixture
+def site_settings(db):
+    """The site settings exist (a fresh site makes them on its first page, which is a change)."""
+    return SiteContact.for_site(Site.objects.get(is_default_site=True))
+
+
+def _kept(response) -> bool:
+    return response.get("X-Page-Cache") == "hit"
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"category": "food", "who": "veterans"}, {"from": "ciqikou"}, {"sort": "near"}]
+)
+def test_the_directory_is_kept_for_anonymous_readers_with_no_token(client, site_settings, query):
+    _merchant_at("磁器口老茶馆", "29.5826", "106.4495")
+    first = client.get("/merchants/", query)
+    second = client.get("/merchants/", query)
+    assert _kept(second) and second.content == first.content
+    assert "磁器口老茶馆" in second.content.decode()
+    for response in (first, second):
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+        assert settings.CSRF_COOKIE_NAME not in response.cookies and not response.cookies
+
+
+def test_sharing_a_location_sorts_that_reader_s_directory_and_nobody_else_s(site_settings):
+    _merchant_at("解放碑书店", "29.5575", "106.5771")
+    _merchant_at("磁器口老茶馆", "29.5826", "106.4495")
+    reader, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    reader.get("/merchants/?sort=near")
+    assert _kept(other.get("/merchants/?sort=near"))
+    # A plain form post, as the page sends it: no token, and none is needed.
+    response = reader.post("/merchants/near/", {"latitude": "29.58", "longitude": "106.45"})
+    assert response.status_code == 302 and response["Location"] == "/merchants/?sort=near"
+    mine = reader.get("/merchants/?sort=near")
+    assert "X-Page-Cache" not in mine  # a reader with a session is never served a kept page
+    html = mine.content.decode()
+    assert "已按您的大致位置" in html and html.index("磁器口老茶馆") < html.index("解放碑书店")
+    theirs = other.get("/merchants/?sort=near")
+    assert _kept(theirs) and "已按您的大致位置" not in theirs.content.decode()
+    assert "约 0.3 公里" not in theirs.content.decode()
+
+
+def test_an_offer_ending_today_leaves_the_kept_directory_at_midnight(
+    client, site_settings, monkeypatch
+):
+    OfferFactory(merchant=MerchantFactory(name="示例理发店"), valid_until=timezone.localdate())
+    OfferFactory(merchant=MerchantFactory(name="示例书店"), valid_until=None)
+    client.get("/merchants/")
+    today = client.get("/merchants/")
+    assert _kept(today) and "示例理发店" in today.content.decode()
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    # No save and no job: the kept directory ends with the offer's last day.
+    next_day = client.get("/merchants/")
+    assert next_day["X-Page-Cache"] == "miss"
+    assert "示例理发店" not in next_day.content.decode()
+    assert "示例书店" in next_day.content.decode()
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        {"latitude": "nan", "longitude": "106.45"},
+        {"latitude": "inf", "longitude": "-inf"},
+        {"latitude": "1e999", "longitude": "106.45"},
+        {"latitude": "29.58", "longitude": ""},
+        {"latitude": "29.58'); DROP TABLE merchants;--", "longitude": "106.45"},
+        {"latitude": "9" * 5000, "longitude": "106.45"},
+        {"longitude": "106.45"},
+    ],
+)
+def test_a_hostile_location_is_refused_in_chinese_and_nothing_is_stored(site_settings, position):
+    reader = Client(enforce_csrf_checks=True)
+    response = reader.post("/merchants/near/", {**position, "q": "茶" * 5000, "who": "\r\n"})
+    assert response.status_code == 302
+    assert len(response["Location"]) < 1000 and "\n" not in response["Location"]
+    assert "latitude" not in response["Location"] and "sort=near" not in response["Location"]
+    assert "merchants_near" not in reader.session
+    html = reader.get(response["Location"]).content.decode()
+    assert "没有取得有效的位置，无法按距离排序。可以改选一个街道。" in html
+    assert "已按您的大致位置" not in html
 
 
 def _many_merchants(count):
