@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-log() { printf '\n==> %s\n' "$*"; }
+source scripts/services.sh
 
 # --- System packages (Debian) -------------------------------------------------------------
 need=()
@@ -16,12 +16,7 @@ command -v javac >/dev/null || need+=(default-jdk-headless)  # javac builds the 
 command -v mvn >/dev/null || need+=(maven)
 command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the accessibility tests
 command -v redis-server >/dev/null || need+=(redis-server)  # the shared cache
-if ((${#need[@]})); then
-  log "Installing Debian packages: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}"
-fi
+install_packages "${need[@]}"
 
 # --- Python packages --------------------------------------------------------------------
 log "Installing Python packages"
@@ -36,46 +31,22 @@ if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$AXE_DIR/node_modules/axe-core/pa
   npm install --prefix "$AXE_DIR" --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION"
 fi
 
-# --- PostgreSQL -------------------------------------------------------------------------
-# It listens on a Unix socket in its own temporary folder and on no TCP port, so there is no
-# port to pick and no race with another run for one.
-PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")
-PG_DIR=$(mktemp -d /tmp/shuangyong-pg.XXXXXX)
-if [ "$(id -u)" = 0 ]; then
-  chown postgres:postgres "$PG_DIR"
-  as_postgres() { runuser -u postgres -- "$@"; }
-else
-  as_postgres() { "$@"; }
-fi
+# --- PostgreSQL and Redis (the shared cache), in one temporary folder -----------------------
+PG_DIR=$(services_folder)
 
 cleanup() {
   status=$?
   log "Stopping services"
   [ -n "${SEARCH_STATE:-}" ] && "$BIN/python" tools/opensearch/node.py stop --state "$SEARCH_STATE" || true
-  [ -f "$PG_DIR/redis.pid" ] && kill "$(cat "$PG_DIR/redis.pid")" 2>/dev/null || true
   [ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null || true
   [ -n "${S3_DIR:-}" ] && rm -rf "$S3_DIR"
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$PG_DIR"
+  stop_services "$PG_DIR"
   exit $status
 }
 trap cleanup EXIT INT TERM
 
-log "Starting PostgreSQL on $PG_DIR"
-as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U shuangyong --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-  -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-as_postgres "$PG_BIN/createdb" -h "$PG_DIR" -U shuangyong shuangyong
-export DATABASE_URL="postgres://shuangyong@/shuangyong?host=$PG_DIR"
-
-# --- Redis, the shared cache -------------------------------------------------------------
-# Like PostgreSQL: a Unix socket in the same temporary folder, no TCP port, nothing saved.
-log "Starting Redis"
-redis-server --port 0 --unixsocket "$PG_DIR/redis.sock" --unixsocketperm 700 --save "" \
-  --appendonly no --dir "$PG_DIR" --pidfile "$PG_DIR/redis.pid" --logfile "$PG_DIR/redis.log" \
-  --daemonize yes
-for _ in $(seq 50); do redis-cli -s "$PG_DIR/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
-export REDIS_URL="unix://$PG_DIR/redis.sock"
+start_postgres "$PG_DIR" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+start_redis "$PG_DIR"
 
 # --- Search engine node -----------------------------------------------------------------
 if [ -f tools/opensearch/node.py ]; then
