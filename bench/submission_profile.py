@@ -6,9 +6,11 @@ It creates a throwaway test database (SQLite in memory by default; PostgreSQL wh
 DATABASE_URL names one, as `make test` does) with the test settings, but queues tasks in the
 database as production does, so what the request pays for enqueuing is counted and what the
 worker does later is not. Phases are the functions the request spends its time in, timed by
-wrapping them for this run only; `--profile` adds cProfile's heaviest functions.
+wrapping them for this run only; `--profile STEP` adds cProfile's heaviest functions of one
+step (the final POST when no step is named), summed over the timed runs.
 
     .venv/bin/python bench/submission_profile.py --runs 40
+    .venv/bin/python bench/submission_profile.py --profile form --sort tottime
     DATABASE_URL=postgres://… .venv/bin/python bench/submission_profile.py --profile
 """
 
@@ -29,6 +31,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siteconf.settings.test")
 
 FINAL = "POST check (final)"
+# What --profile names each step of the journey (the labels `journey` gives them).
+STEPS = {
+    "form": "GET  form",
+    "answers": "POST form",
+    "check": "GET  check page",
+    "final": FINAL,
+    "confirmation": "GET  confirmation",
+}
 WARM_UP = 4
 # What the request does, in the order it does it: (label, module, attribute).
 PHASES = [
@@ -93,7 +103,7 @@ class Steps:
         self.connection = connection
         self.timing = True
         self.figures: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        self.last_queries: list[dict] = []
+        self.queries: dict[str, list[dict]] = {}  # each step's statements, its last run
 
     def run(self, label: str, call):
         from django.test.utils import CaptureQueriesContext
@@ -106,7 +116,7 @@ class Steps:
             self.figures[label]["wall"].append(wall)
             self.figures[label]["cpu"].append(cpu)
             self.figures[label]["queries"].append(len(captured.captured_queries))
-        self.last_queries = captured.captured_queries
+        self.queries[label] = captured.captured_queries
         return response
 
 
@@ -135,17 +145,22 @@ def journey(client, steps: Steps, *, request_type: str, answers: dict, name: str
     }
     response = steps.run(FINAL, lambda: client.post(check_url, data))
     assert response.status_code == 303 and response["Location"] == "/services/submitted/"
-    final_queries = steps.last_queries
     done = steps.run("GET  confirmation", lambda: client.get(response["Location"]))
     assert done.status_code == 200
-    return final_queries
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="journeys to time (all types)")
-    parser.add_argument("--profile", action="store_true", help="cProfile the final POST")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="final",
+        choices=STEPS,
+        help="cProfile one step (default: the final POST)",
+    )
     parser.add_argument("--sort", default="cumulative", help="cProfile's order: tottime, …")
+    parser.add_argument("--lines", type=int, default=45, help="cProfile's functions shown")
     args = parser.parse_args()
 
     import logging
@@ -172,13 +187,13 @@ def main() -> int:
     picture = png()
     steps = Steps(connection)
     per_phase: dict[str, list[float]] = defaultdict(list)
-    statements: Counter = Counter()
+    statements: dict[str, Counter] = defaultdict(Counter)
     profiler = cProfile.Profile() if args.profile else None
-    final_run = steps.run
     if profiler:
+        profiled = STEPS[args.profile]
 
-        def final_run(label, call):  # noqa: F811  (profiles the final POST only)
-            if label != FINAL or not steps.timing:
+        def profiled_run(label, call):  # profiles the one step asked for
+            if label != profiled or not steps.timing:
                 return Steps.run(steps, label, call)
             profiler.enable()
             try:
@@ -186,13 +201,13 @@ def main() -> int:
             finally:
                 profiler.disable()
 
-        steps.run = final_run
+        steps.run = profiled_run
     with test_database():
         for number in range(args.runs + WARM_UP):
             steps.timing = number >= WARM_UP  # the first few warm caches and imports
             request_type = types[number % len(types)]
             timings.clear()
-            final_queries = journey(
+            journey(
                 Client(),
                 steps,
                 request_type=request_type,
@@ -201,7 +216,8 @@ def main() -> int:
                 png=picture,
             )
             if number == WARM_UP:
-                statements.update(_summary(query["sql"]) for query in final_queries)
+                for label, queries in steps.queries.items():
+                    statements[label].update(_summary(query["sql"]) for query in queries)
             if steps.timing:
                 for label, *_ in PHASES:
                     per_phase[label].append(timings.get(label, 0.0))
@@ -223,12 +239,15 @@ def main() -> int:
     print("final POST, phases (wall ms, median; nested phases are inside their callers):")
     for label, *_ in PHASES:
         print(f"    {label:<36} {median_ms(per_phase[label])}")
-    print("final POST, its queries by statement:")
-    for statement, count in statements.most_common():
-        print(f"    {count:3d}  {statement}")
+    print(f"queries by statement, one {types[WARM_UP % len(types)]} journey:")
+    for label, counted in statements.items():
+        print(f"  {label}")
+        for statement, count in counted.most_common():
+            print(f"    {count:3d}  {statement}")
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
+        print(f"{profiled}, cProfile over {args.runs} runs:")
         print(out.getvalue())
     return 0
 

@@ -18,6 +18,7 @@ import base64
 import datetime
 import json
 import os
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 
@@ -30,6 +31,9 @@ from .attachments import ACCEPTED_TYPES, CheckedFile
 from .storage import private_storage
 
 DRAFT_TTL_SECONDS = 2 * 60 * 60
+# A draft shown again lives two hours from then; sealing it again (and writing the session)
+# on every page shown within a minute of the last adds nothing a family would notice.
+REFRESH_AFTER_SECONDS = 60
 # A draft holds the answers of one form (a few kilobytes); nothing bigger is kept.
 MAX_SEALED_BYTES = 32 * 1024
 # What of a rejected answer is kept to show it again: enough to see and shorten it.
@@ -107,6 +111,8 @@ class Draft:
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     answers: dict[str, str] = field(default_factory=dict)
     files: list[KeptFile] = field(default_factory=list)
+    # When it was last sealed (a Unix time; None for a new draft). Not itself stored.
+    sealed_at: int | None = field(default=None, compare=False)
 
     def kept(self, kind: str) -> list[KeptFile]:
         return [kept for kept in self.files if kept.kind == kind]
@@ -115,18 +121,36 @@ class Draft:
 def draft_load(request: HttpRequest, request_type: str) -> Draft | None:
     """The draft, or None when there is none, it is older than two hours or cannot be read."""
     key = _draft_key(request_type)
-    value = _unseal(request.session.get(key))
+    sealed = request.session.get(key)
+    value = _unseal(sealed)
     if value is None:
         if key in request.session:
             draft_clear(request, request_type)
         return None
     files = [KeptFile(**kept) for kept in value.get("files", [])]
-    return Draft(token=value["token"], answers=value["answers"], files=files)
+    return Draft(
+        token=value["token"],
+        answers=value["answers"],
+        files=files,
+        sealed_at=_fernet().extract_timestamp(sealed),
+    )
 
 
 def draft_save(request: HttpRequest, request_type: str, draft: Draft) -> bool:
     """Keeps (or refreshes) the draft; False when it is too big to keep."""
-    return _store(request, _draft_key(request_type), asdict(draft))
+    value = {
+        "token": draft.token,
+        "answers": draft.answers,
+        "files": [asdict(kept) for kept in draft.files],
+    }
+    return _store(request, _draft_key(request_type), value)
+
+
+def draft_refresh(request: HttpRequest, request_type: str, draft: Draft) -> None:
+    """Two more hours from now for a draft shown again, unless it was sealed within the last
+    minute."""
+    if draft.sealed_at is None or time.time() - draft.sealed_at >= REFRESH_AFTER_SECONDS:
+        draft_save(request, request_type, draft)
 
 
 def draft_clear(request: HttpRequest, request_type: str | None = None) -> None:

@@ -13,6 +13,7 @@ from home.text import clean_typed_text, normalise_number
 
 from .actions import Consent, document_field
 from .attachments import ACCEPTED_TYPES, CheckedFile, check_attachment, limits_description
+from .form_templates import flat_form_renderer
 from .models import (
     ANSWER_FIELDS,
     APPLICANT_FIELDS,
@@ -35,24 +36,32 @@ ACCEPT = ",".join(f".{extension}" for extension in ACCEPTED_TYPES)
 NUMBER_SLACK = 8
 
 
+def _labelled(message: str, field: forms.Field) -> str:
+    return str(message) % {"label": str(field.label).replace("%", "%%")}
+
+
+# A message naming its field, translated when an error is shown: a form is built on every
+# request, and each translation is a catalogue lookup.
+labelled = lazy(_labelled, str)
+
+
 def chinese_messages(field: forms.Field) -> None:
     """Messages that say which field and what to do, in place of Django's generic ones."""
-    label = str(field.label).replace("%", "%%")
     if isinstance(field, forms.BooleanField):
         required = _("请勾选“%(label)s”。")
     elif hasattr(field, "choices"):
         required = _("请选择“%(label)s”。")
     else:
         required = _("请填写“%(label)s”。")
-    field.error_messages["required"] = required % {"label": label}
-    field.error_messages["max_length"] = _(
-        "“%(label)s”最多 %%(limit_value)d 个字，现在是 %%(show_value)d 个字，请删减。"
-    ) % {"label": label}
-    field.error_messages["invalid_choice"] = _("请从列表中选择“%(label)s”。") % {"label": label}
+    field.error_messages["required"] = labelled(required, field)
+    field.error_messages["max_length"] = labelled(
+        _("“%(label)s”最多 %%(limit_value)d 个字，现在是 %%(show_value)d 个字，请删减。"), field
+    )
+    field.error_messages["invalid_choice"] = labelled(_("请从列表中选择“%(label)s”。"), field)
     if isinstance(field, forms.DateField):
-        field.error_messages["invalid"] = _("请按“年-月-日”填写“%(label)s”，例如 2026-09-01。") % {
-            "label": label
-        }
+        field.error_messages["invalid"] = labelled(
+            _("请按“年-月-日”填写“%(label)s”，例如 2026-09-01。"), field
+        )
     if isinstance(field, forms.EmailField):
         field.error_messages["invalid"] = _("请输入正确的电子邮箱，例如 name@example.com。")
 
@@ -60,10 +69,12 @@ def chinese_messages(field: forms.Field) -> None:
 class ChineseLabels:
     """The boundary of every services form: labels without a trailing colon, messages in
     Chinese that name the field, text cleaned of invisible characters before it is judged
-    (home.text), and the error summary's list."""
+    (home.text), the error summary's list, and Django's markup from fewer templates
+    (services.form_templates)."""
 
     # Fields whose label is a sentence: the summary shows their message alone.
     summary_message_only: tuple[str, ...] = ()
+    default_renderer = flat_form_renderer
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -75,8 +86,7 @@ class ChineseLabels:
             self.data = self._cleaned_text(self.data)
 
     def limit_fields(self) -> None:
-        """Drops the fields this form does not ask, before their messages are written (a
-        translated message costs a catalogue lookup, on every request)."""
+        """Drops the fields this form does not ask, before their messages are written."""
 
     def _cleaned_text(self, data):
         data = data.copy()

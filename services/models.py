@@ -358,6 +358,14 @@ class ServiceRequest(models.Model):
         again with a query of its own (and a copy of every field), three times on the way
         to one submission."""
 
+    def clean_fields(self, exclude=None):
+        """Django's, without asking the database whether the street exists: every caller
+        holds the Street it looked up (the forms find it by its code, among the active ones),
+        and the foreign key refuses one that has gone since. Once per form and submission."""
+        if self.district_id is not None:
+            exclude = {*(exclude or ()), "district"}
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         self.applicant_phone = normalise_mobile_number(normalise_number(self.applicant_phone))
         self.id_number = normalise_number(self.id_number)

@@ -34,6 +34,7 @@ from .drafts import (
     Draft,
     draft_clear,
     draft_load,
+    draft_refresh,
     draft_save,
     keep_file,
     kept_files_delete,
@@ -126,7 +127,6 @@ def _apply_context(request_type: RequestType, form: ApplicationForm) -> dict:
     return {
         "request_type": request_type,
         "rules": RULES[request_type],
-        "guide": service_guide(request_type),
         "form": form,
         "limits": limits_description(),
     }
@@ -154,7 +154,7 @@ def apply(request: HttpRequest, request_type: str) -> HttpResponse:
         _bind_rejected(form, rejected[1])
     elif draft:
         form = ApplicationForm(draft.answers, request_type=request_type)
-        draft_save(request, request_type, draft)  # two more hours from now
+        draft_refresh(request, request_type, draft)
     else:
         form = ApplicationForm(request_type=request_type)
     return render(request, "services/apply.html", _apply_context(request_type, form))
@@ -286,7 +286,7 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
         _bind_rejected(confirm, rejected[1])
     else:
         confirm = ConfirmForm(**confirm_kwargs)
-    draft_save(request, request_type, draft)
+    draft_refresh(request, request_type, draft)
     return _check_page(request, request_type, application, draft, confirm)
 
 
@@ -361,7 +361,11 @@ def _confirmation(request: HttpRequest) -> HttpResponse:
     ):
         request.session.pop(SUBMITTED_SESSION_KEY, None)
         return redirect("services:index")
-    service_request = get_object_or_404(ServiceRequest, reference=submitted["reference"])
+    # The street for the summary and the attachments for both lists, read once each.
+    service_request = get_object_or_404(
+        ServiceRequest.objects.select_related("district").prefetch_related("attachments"),
+        reference=submitted["reference"],
+    )
     return render(
         request,
         "services/done.html",

@@ -168,9 +168,9 @@ def test_apply_check_submit_confirm(client, db):
 
 
 # The final POST on SQLite (PostgreSQL counts no BEGIN): the session, the answers judged
-# again (the street: three; the childcare stations), the submission key, the request with its
+# again (the street, the childcare stations), the submission key, the request with its
 # history row and attachment in one transaction, three tasks queued, the session saved.
-FINAL_POST_QUERIES = 17
+FINAL_POST_QUERIES = 15
 
 
 def test_the_final_post_stays_within_its_query_budget(
@@ -196,6 +196,47 @@ def test_the_final_post_stays_within_its_query_budget(
         "services.notifications.notify_applicant": 1,
         "services.notifications.notify_staff": 1,
     }
+
+
+# The other steps of the journey on SQLite, for 军娃托管 (its stations are a query of their
+# own). The form: the streets and stations, the site settings. The answers: the street and
+# stations again, the new session. The check page: the session, the answers judged again, the
+# site settings; the draft just saved is not written again. The confirmation: the session,
+# the request with its street, its attachments, the site settings.
+JOURNEY_QUERIES = {"form": 4, "answers": 6, "check": 5, "confirmation": 5}
+
+
+def test_every_step_of_the_journey_stays_within_its_query_budget(
+    client, db, django_assert_max_num_queries
+):
+    client.get(reverse("services:index"))  # the site settings, made on first use
+    with django_assert_max_num_queries(JOURNEY_QUERIES["form"]):
+        assert client.get(APPLY).status_code == 200
+    with django_assert_max_num_queries(JOURNEY_QUERIES["answers"]):
+        assert fill_in(client).url == CHECK
+    with django_assert_max_num_queries(JOURNEY_QUERIES["check"]):
+        page = client.get(CHECK)
+    assert "王丽" in page.content.decode()
+    response = client.post(CHECK, confirm_data(client, document_member_proof=png_upload()))
+    with django_assert_max_num_queries(JOURNEY_QUERIES["confirmation"]):
+        done = client.get(response.url)
+    assert ServiceRequest.objects.get().reference in done.content.decode()
+    assert "还需补交的材料" in done.content.decode() and "军人证.png" in done.content.decode()
+
+
+def test_a_draft_shown_again_lives_two_more_hours(client, db):
+    from services import drafts
+
+    fill_in(client)
+    session = client.session
+    key = "services:draft:childcare"
+    answers = drafts._fernet().decrypt(session[key].encode())
+    ninety_minutes_ago = int(timezone.now().timestamp()) - 90 * 60
+    session[key] = drafts._fernet().encrypt_at_time(answers, ninety_minutes_ago).decode()
+    session.save()
+    assert "王丽" in client.get(CHECK).content.decode()
+    sealed_at = drafts._fernet().extract_timestamp(client.session[key].encode())
+    assert sealed_at >= int(timezone.now().timestamp()) - 60, "two hours from now, not from then"
 
 
 def test_submitting_twice_makes_one_request(client, db):
