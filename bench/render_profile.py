@@ -107,10 +107,10 @@ def main() -> int:
     import django
     from django.test.utils import override_settings
 
+    django.setup()
     media = tempfile.mkdtemp(prefix="render-profile-")
     # Every request renders the page; uploads and renditions go to a folder of this run's own.
     override_settings(PAGE_CACHE_SECONDS=0, MEDIA_ROOT=media).enable()
-    django.setup()
     logging.disable(logging.WARNING)
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
