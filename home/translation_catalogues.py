@@ -5,7 +5,7 @@ Django gathers a language's catalogues from every installed app and LOCALE_PATHS
 into the one before it when both have the same plural rule and keeping it apart otherwise
 (`TranslationCatalog.update`). But it compares the new rule's code with the previous rule
 itself, never its code, so nothing is ever merged: zh-hans holds one catalogue per app with a
-Chinese translation (some twenty-five), and every message missing from the first (all the
+Chinese translation (23 here), and every message missing from the first (all the
 Chinese text of our own templates, already written in Chinese) is looked for in each in turn.
 
 `merge_catalogues` merges neighbouring catalogues whose plural rules have the same code, the
