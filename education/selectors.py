@@ -19,6 +19,12 @@ PAGE_RENDITIONS = ["width-480|format-webp", "width-960|format-webp"]
 NEWEST_FIRST = (F("date").desc(nulls_last=True), "-pk")
 
 
+def _listed(model) -> QuerySet:
+    """The pages of `model` a listing may show, without their body: no card shows it, and
+    reading it means carrying and parsing the whole article's JSON for every row."""
+    return live_and_public(model.objects).defer("body")
+
+
 def _with_listing_media(queryset: QuerySet, *, renditions: bool = True) -> QuerySet:
     """Cover images joined, and their listing renditions unless the caller gathers them."""
     rendition = LISTING_RENDITION if renditions else None
@@ -28,7 +34,7 @@ def _with_listing_media(queryset: QuerySet, *, renditions: bool = True) -> Query
 def article_listing(
     *, within: Page, tag: str | None = None, year: int | None = None, renditions: bool = True
 ) -> QuerySet:
-    articles = live_and_public(pages.ArticlePage.objects).descendant_of(within)
+    articles = _listed(pages.ArticlePage).descendant_of(within)
     if tag:
         articles = articles.filter(tags__name=tag)
     if year:
@@ -66,7 +72,7 @@ def related_articles(*, article, tags: list[Tag], limit: int) -> list:
         )
     )
     candidates = (
-        live_and_public(pages.ArticlePage.objects)
+        _listed(pages.ArticlePage)
         .exclude(pk=article.pk)
         .annotate(shares_a_tag=shares_a_tag)
         .filter(Q(shares_a_tag=True) | Q(pk__in=article.get_siblings().values("pk")))
@@ -76,17 +82,12 @@ def related_articles(*, article, tags: list[Tag], limit: int) -> list:
     )
 
 
-def upcoming_activities(
-    *, now: datetime.datetime, limit: int | None = None, renditions: bool = True
-) -> QuerySet:
-    activities = _with_listing_media(
-        live_and_public(pages.ActivityPage.objects).filter(start_at__gte=now).order_by("start_at"),
-        renditions=renditions,
-    )
+# Activity cards show no picture (includes/activity_cards.html): their listings read none.
+def upcoming_activities(*, now: datetime.datetime, limit: int | None = None) -> QuerySet:
+    activities = _listed(pages.ActivityPage).filter(start_at__gte=now)
+    activities = activities.order_by("start_at")
     return activities[:limit] if limit else activities
 
 
 def past_activities(*, now: datetime.datetime) -> QuerySet:
-    return _with_listing_media(
-        live_and_public(pages.ActivityPage.objects).filter(start_at__lt=now).order_by("-start_at")
-    )
+    return _listed(pages.ActivityPage).filter(start_at__lt=now).order_by("-start_at")

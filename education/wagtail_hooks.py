@@ -27,7 +27,5 @@ def upcoming_activities_section(*, now, landmarks):
         landmarks=landmarks,
         title=_("近期活动"),
         template="education/includes/activity_cards.html",
-        items=lambda index: selectors.upcoming_activities(now=now, limit=3, renditions=False),
-        image_field="cover_image",
-        rendition=selectors.LISTING_RENDITION,
+        items=lambda index: selectors.upcoming_activities(now=now, limit=3),
     )

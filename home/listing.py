@@ -1,5 +1,10 @@
 """What every public listing does: filters and pages from its query string, links that keep
-both, and images prefetched with their renditions."""
+both, and images prefetched with their renditions.
+
+Templates read prefetched renditions with `{% srcset_image image spec as found %}` (one spec or
+several; `found.renditions` in the order given), not `{% image %}`: Wagtail's `get_rendition`
+writes the rendition back to the cache on every render, `get_renditions` only when it was not
+prefetched (a Redis write per picture per render otherwise)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects

@@ -16,9 +16,10 @@ NEWEST_YEAR_FIRST = F("year").desc(nulls_last=True)
 
 
 def _with_photos(queryset: QuerySet, *, renditions: bool = True) -> QuerySet:
-    """Photos joined, and their listing renditions unless the caller gathers them."""
+    """Photos joined, and their listing renditions unless the caller gathers them; without the
+    citation, which only the entry's own page shows."""
     rendition = LISTING_RENDITION if renditions else None
-    return with_image_renditions(queryset, field="photo", rendition=rendition)
+    return with_image_renditions(queryset.defer("citation"), field="photo", rendition=rendition)
 
 
 def honour_listing(*, within: Page, kind: str | None = None, year: int | None = None) -> QuerySet:
