@@ -12,6 +12,11 @@ for `uncached`), the ratio to the floor for a body of the same size, the page we
 
     .venv/bin/python bench/pages_bench.py --seconds 10
     bash scripts/bench.sh --seconds 5 --pages "home,article" --modes cached
+
+`--in-process N` serves no HTTP at all: it times N kept hits of each page type through the WSGI
+application gunicorn runs (`siteconf.wsgi`) and through Django's handler alone, and what a hit's
+one cache read costs (the round trip, reading the entry), so a change to the kept path can be
+measured on a machine too busy for `wrk`.
 """
 
 import argparse
@@ -187,6 +192,61 @@ def python_load(url: str, seconds: int, connections: int = 8) -> tuple[float, fl
     return len(latencies) / seconds, cuts[49], cuts[94]
 
 
+def in_process(urls: dict[str, str], hits: int) -> None:
+    """Microseconds per kept hit, without a server or a load generator."""
+    import pickle
+
+    from django.core.cache import caches
+    from django.test import RequestFactory
+    from siteconf.wsgi import application
+
+    from home.page_cache import GENERATION_KEY, _entry_key
+
+    # On a checkout without the wrapper, `application` is Django's handler itself.
+    handler = getattr(application, "application", application)
+
+    def start_response(status, headers, exc_info=None):
+        assert status.startswith("200"), status
+
+    def per_hit(app, environ: dict) -> float:
+        def once():
+            body = app(dict(environ), start_response)
+            b"".join(body)
+            if hasattr(body, "close"):
+                body.close()  # as gunicorn does: Django's request_finished
+
+        once()
+        started = time.perf_counter()
+        for _ in range(hits):
+            once()
+        return (time.perf_counter() - started) / hits * 1e6
+
+    def timed(fn) -> float:
+        started = time.perf_counter()
+        for _ in range(hits):
+            fn()
+        return (time.perf_counter() - started) / hits * 1e6
+
+    cache = caches["default"]
+    print(f"\nKept hits in-process, {hits} each, µs per hit\n")
+    print(
+        "| page | site (wsgi.py) | Django's handler | cache read | of which unpickling | entry KB |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, url in urls.items():
+        environ = RequestFactory().get(url).environ
+        site = per_hit(application, environ)
+        django_handler = per_hit(handler, environ)
+        keys = [GENERATION_KEY, _entry_key(RequestFactory().get(url))]
+        read = timed(lambda keys=keys: cache.get_many(keys))
+        raw = pickle.dumps(cache.get(keys[1]), pickle.HIGHEST_PROTOCOL)  # as Django's Redis
+        unpickle = timed(lambda raw=raw: pickle.loads(raw))
+        print(
+            f"| {name} | {site:.0f} | {django_handler:.0f} | {read:.0f} | {unpickle:.1f} "
+            f"| {len(raw) / 1024:.1f} |"
+        )
+
+
 def target(name: str, mode: str) -> float | None:
     if name == "search":
         return SEARCH_TARGET
@@ -203,6 +263,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--modes", default="cached,uncached", help="cached, uncached or both (the default)"
+    )
+    parser.add_argument(
+        "--in-process", type=int, metavar="N", help="time N kept hits per page type in-process"
     )
     args = parser.parse_args()
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -226,6 +289,9 @@ def main() -> None:
         if unknown := set(wanted) - set(urls):
             sys.exit(f"Unknown page types: {', '.join(sorted(unknown))}; known: {', '.join(urls)}")
         urls = {name: url for name, url in urls.items() if name in wanted}
+    if args.in_process:
+        in_process(urls, args.in_process)
+        return
     modes = args.modes.split(",")
     queries = count_queries(urls)
 

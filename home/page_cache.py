@@ -1,14 +1,20 @@
 """Whole public pages for anonymous readers, kept in the shared cache and served before any
-other work (the session, the user, Wagtail's routing).
+other work: by `KeptPages`, a WSGI wrapper in front of Django's handler (site/wsgi.py), and
+where it is not in front (the test client, ASGI) by `PageCacheMiddleware`, the first
+middleware. Both decide and serve through `_look_up`. The middleware keeps what Django
+answered with every header the other middlewares added (the security policies, HSTS), so a
+kept page is served as it was first sent.
 
 What is kept, and for how long, follows rules that keep it from ever being wrong:
 
 - Only a GET by a reader without a session or message cookie (so never anyone signed in,
-  in the middle of a form, or shown a message), outside PAGE_CACHE_EXCLUDED_PATHS (the admin,
-  search with its statistics, …), answered 200 with no cookie set, no CSRF token in it and
-  no `private`/`no-store`/`no-cache` in Cache-Control (the service forms and tracking pages
-  are `never_cache`).
-- Large-text mode is its own variant: the key holds the reading mode.
+  in the middle of a form, or shown a message), for a host in ALLOWED_HOSTS, over https when
+  SECURE_SSL_REDIRECT asks for it, outside static and media files and
+  PAGE_CACHE_EXCLUDED_PATHS (the admin, search with its statistics, …), answered 200 with no
+  cookie set, no CSRF token in it and no `private`/`no-store`/`no-cache` in Cache-Control (the
+  service forms and tracking pages are `never_cache`).
+- Large-text mode is its own variant: the key holds the reading mode, and the scheme (only an
+  https page carries Strict-Transport-Security).
 - Every entry belongs to a *generation*; any change to what public pages show (a page
   published, unpublished, moved, deleted or scheduled; a snippet, setting, image, document or
   site saved; `migrate`, which every deployment runs) starts a new generation, so the next GET
@@ -25,9 +31,12 @@ import functools
 import hashlib
 import uuid
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
@@ -42,10 +51,12 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .context_processors import READING_MODE_COOKIE
 
 GENERATION_KEY = "page_cache:generation"
-# Headers a kept page is served with; the others (cookies, dates) are never copied.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
+# A kept page is served with every header it was first sent with but dates (its cookies are
+# never headers here: a response that sets one is not kept); a 304 also without these.
+UNKEPT_HEADERS = frozenset({"date", "expires"})
+BODY_HEADERS = frozenset({"content-type", "content-length"})
 REFUSING_CACHE_CONTROL = ("private", "no-store", "no-cache")
-ENTRY_LAYOUT = 2
+ENTRY_LAYOUT = 3
 
 
 def _cache():
@@ -131,7 +142,10 @@ def _variant(request: HttpRequest) -> str:
 
 
 def _entry_key(request: HttpRequest) -> str:
-    address = f"{request.get_host()}|{_variant(request)}|{request.get_full_path()}"
+    """Raises DisallowedHost for a host outside ALLOWED_HOSTS."""
+    address = (
+        f"{request.scheme}://{request.get_host()}|{_variant(request)}|{request.get_full_path()}"
+    )
     # The entry's layout is in the key, so a deployment that changes it never reads old ones.
     return f"page_cache:page:{ENTRY_LAYOUT}:" + hashlib.sha256(address.encode()).hexdigest()
 
@@ -141,7 +155,12 @@ def _may_use_cache(request: HttpRequest) -> bool:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False
-    return not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS))
+    # SecurityMiddleware sends it to https; the page cache runs before it.
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False
+    # Static files are WhiteNoise's, which also runs after the page cache.
+    uncached = (*settings.PAGE_CACHE_EXCLUDED_PATHS, settings.STATIC_URL, settings.MEDIA_URL)
+    return not request.path.startswith(uncached)
 
 
 def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
@@ -170,59 +189,109 @@ def _validators(*, etag: str, modified: float) -> dict[str, str]:
 def _served(request: HttpRequest, entry: dict) -> HttpResponse:
     """The kept page from its entry, whose headers were all worked out when it was kept."""
     if entry["etag"] in request.META.get("HTTP_IF_NONE_MATCH", ""):
-        return HttpResponseNotModified(headers=entry["validators"])
+        return HttpResponseNotModified(headers=entry["not_modified"])
     return HttpResponse(entry["content"], headers=entry["headers"])
 
 
+class _Lookup(NamedTuple):
+    key: str
+    generation: str | None  # read before rendering, so a change meanwhile is not missed
+    now: datetime
+    kept: HttpResponse | None  # the kept page, when there is a current one
+
+
+def _look_up(request: HttpRequest) -> _Lookup | None:
+    """None when this request may neither be served nor kept a page; else one round trip to the
+    cache (the generation and the entry) says whether it is served a kept page."""
+    if not _may_use_cache(request):
+        return None
+    try:
+        key = _entry_key(request)
+    except DisallowedHost:
+        return None  # Django answers it (400) and logs it
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    entry = found.get(key)
+    now = timezone.now()
+    if entry and entry["generation"] == generation and entry["expires"] > now.timestamp():
+        return _Lookup(key, generation, now, _served(request, entry))
+    return _Lookup(key, generation, now, None)
+
+
+def _keep(response: HttpResponse, lookup: _Lookup) -> bool:
+    cache = _cache()
+    generation, now = lookup.generation, lookup.now
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, None):
+            return False  # another process started one just now: keep nothing
+    expires = now + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+    boundary = next_boundary(now=now)
+    if boundary is not None:
+        expires = min(expires, boundary)
+    seconds = int((expires - now).total_seconds())
+    if seconds <= 0:
+        return False
+    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    for name, value in _validators(etag=etag, modified=now.timestamp()).items():
+        response[name] = value
+    patch_vary_headers(response, ["Cookie"])  # the reading-mode cookie picks the variant
+    # Worked out once here, so a hit only copies them.
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
+    }
+    headers["X-Page-Cache"] = "hit"
+    entry = {
+        "generation": generation,
+        "expires": expires.timestamp(),
+        "etag": etag,
+        "content": response.content,
+        "headers": headers,
+        "not_modified": {
+            name: value for name, value in headers.items() if name.lower() not in BODY_HEADERS
+        },
+    }
+    cache.set(lookup.key, entry, seconds)
+    return True
+
+
 class PageCacheMiddleware:
-    """Serves and keeps whole public pages; see the module's docstring for the rules."""
+    """Serves and keeps whole public pages; see the module's docstring for the rules. First in
+    MIDDLEWARE, so what it keeps carries the headers every other middleware added."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _may_use_cache(request):
+        lookup = _look_up(request)
+        if lookup is None:
             return self.get_response(request)
-        cache = _cache()
-        key = _entry_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        entry = found.get(key)
-        now = timezone.now()
-        if entry and entry["generation"] == generation and entry["expires"] > now.timestamp():
-            return _served(request, entry)
-
+        if lookup.kept is not None:
+            return lookup.kept
         response = self.get_response(request)
-        if not _may_keep(request, response):
-            return response
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not cache.add(GENERATION_KEY, generation, None):
-                return response  # another process started one just now: keep nothing
-        expires = now + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
-        boundary = next_boundary(now=now)
-        if boundary is not None:
-            expires = min(expires, boundary)
-        seconds = int((expires - now).total_seconds())
-        if seconds <= 0:
-            return response
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-        validators = _validators(etag=etag, modified=now.timestamp())
-        for name, value in validators.items():
-            response[name] = value
-        patch_vary_headers(response, ["Cookie"])  # the reading-mode cookie picks the variant
-        # Worked out once here, so a hit only copies them: the page's own headers (never its
-        # cookies or dates) and the validators; a 304 carries the validators alone.
-        validators = {**validators, "Vary": response["Vary"], "X-Page-Cache": "hit"}
-        kept_headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-        entry = {
-            "generation": generation,
-            "expires": expires.timestamp(),
-            "etag": etag,
-            "content": response.content,
-            "headers": {**kept_headers, **validators},
-            "validators": validators,
-        }
-        cache.set(key, entry, seconds)
-        response["X-Page-Cache"] = "miss"
+        if _may_keep(request, response) and _keep(response, lookup):
+            response["X-Page-Cache"] = "miss"
         return response
+
+
+class KeptPages:
+    """WSGI wrapper around Django's handler (site/wsgi.py): a kept page is served before the
+    handler builds its request, sends its signals or runs a middleware; anything else goes on
+    to Django, where PageCacheMiddleware may keep it."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        # A copy: WSGIRequest writes the decoded path back, and Django must decode it afresh.
+        try:
+            lookup = _look_up(WSGIRequest(environ.copy()))
+        except Exception:
+            # The cache failing: Django answers as it always did (its error page and log, and
+            # a broken database connection closed for the next request).
+            lookup = None
+        if lookup is None or lookup.kept is None:
+            return self.application(environ, start_response)
+        response = lookup.kept
+        start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
+        return [response.content]

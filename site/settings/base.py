@@ -90,11 +90,13 @@ INSTALLED_APPS = [
 WAGTAILSEARCH_HITS_MAX_AGE = 30
 
 MIDDLEWARE = [
+    # First: a kept page is served without any other work, and what it keeps carries every
+    # header the others add. It applies their guards itself: the https redirect, allowed
+    # hosts, static files (home/page_cache.py; site/wsgi.py serves kept pages even earlier).
+    "home.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before the session and the user: a kept page is served without either (home/page_cache.py).
-    "home.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
