@@ -147,7 +147,7 @@ def test_postgresql_index_entries_are_weighted_tsvectors(settings, article):
     found = matches_across(
         health.database_backend(), PlainText("民兵"), [ArticlePage.objects.all()], words=["民兵"]
     )
-    scores = {object_id: score for _index, object_id, score in found}
+    scores = {object_id: score for _index, object_id, score, _type in found}
     assert scores[str(titled.pk)] > scores[str(mentioned.pk)] > 0
 
 
