@@ -10,7 +10,7 @@ What is kept, and for how long, follows rules that keep it from ever being wrong
 - Only a GET by a reader without a session or message cookie (so never anyone signed in,
   in the middle of a form, or shown a message), for a host in ALLOWED_HOSTS, over https when
   SECURE_SSL_REDIRECT asks for it, outside static and media files and
-  PAGE_CACHE_EXCLUDED_PATHS (the admin, search with its statistics, …), answered 200 with no
+  PAGE_CACHE_EXCLUDED_PATHS (the admin, documents, …), answered 200 with no
   cookie set, no CSRF token in it and no `private`/`no-store`/`no-cache` in Cache-Control (the
   service forms and tracking pages are `never_cache`).
 - Large-text mode is its own variant: the key holds the reading mode, and the scheme (only an
@@ -25,6 +25,11 @@ What is kept, and for how long, follows rules that keep it from ever being wrong
 
 Responses carry an ETag and Last-Modified, and `Cache-Control: public, max-age=0,
 must-revalidate` (`s-maxage` when a CDN is purged on publish), so browsers and a CDN revalidate.
+
+A view that must know each time its page is served (search counts its queries) leaves a note on
+its response, `response.page_cache_note = {…}` (anything the cache can store); the note is kept
+with the page, and every `page_cache_served` hook `fn(*, note)` is called with it whenever the
+kept page is served, a 304 included.
 """
 
 import functools
@@ -188,6 +193,9 @@ def _validators(*, etag: str, modified: float) -> dict[str, str]:
 
 def _served(request: HttpRequest, entry: dict) -> HttpResponse:
     """The kept page from its entry, whose headers were all worked out when it was kept."""
+    if entry.get("note") is not None:
+        for fn in hooks.get_hooks("page_cache_served"):
+            fn(note=entry["note"])
     if entry["etag"] in request.META.get("HTTP_IF_NONE_MATCH", ""):
         return HttpResponseNotModified(headers=entry["not_modified"])
     return HttpResponse(entry["content"], headers=entry["headers"])
@@ -250,6 +258,7 @@ def _keep(response: HttpResponse, lookup: _Lookup) -> bool:
         "not_modified": {
             name: value for name, value in headers.items() if name.lower() not in BODY_HEADERS
         },
+        "note": getattr(response, "page_cache_note", None),
     }
     cache.set(lookup.key, entry, seconds)
     return True

@@ -74,6 +74,7 @@ class SearchTermsReportView(ReportView):
     }
 
     def get_base_queryset(self):
+        stats.search_events_roll_up()  # whole figures even where no scheduler runs
         return stats.search_terms()
 
     def dispatch(self, request, *args, **kwargs):

@@ -10,14 +10,19 @@ characters apart are offered separately, as `related`.
 """
 
 import dataclasses
+import functools
 import math
+from collections import Counter
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from wagtail.models import Page
+from wagtail.search import index
 
 from . import database_search, engine_search, highlight
 from .documents import text_of, title_of
@@ -77,44 +82,84 @@ class _Found:
     total: int
     counts: dict
     related: list  # [(type, pk)]
+    # (type key, str(pk)) → the object's own model, where the database's index entry said it.
+    models: dict = dataclasses.field(default_factory=dict)
 
 
-def _loaded(hits) -> list[tuple[SearchType, object]]:
-    """The objects of [(type, pk)], in order, in their most specific class; those gone from
-    the database (or no longer visible) since they were indexed are left out."""
+@functools.cache
+def _has_subclasses(model) -> bool:
+    return any(other is not model and issubclass(other, model) for other in apps.get_models())
+
+
+def _for_results(queryset: QuerySet) -> QuerySet:
+    """The queryset loading what results show: each page in its most specific class (only
+    when the type has subclasses: asking costs a query), and the related objects whose text a
+    snippet shows (an article's tags, a merchant's street) with it, not one query per result."""
+    model = queryset.model
+    if issubclass(model, Page) and _has_subclasses(model):
+        return queryset.specific()
+    for field in model.get_search_fields():
+        if not isinstance(field, index.RelatedFields):
+            continue
+        try:
+            relation = model._meta.get_field(field.field_name)
+        except FieldDoesNotExist:  # a method or property: read as it comes
+            continue
+        if relation.many_to_one or relation.one_to_one:
+            queryset = queryset.select_related(field.field_name)
+        else:
+            queryset = queryset.prefetch_related(field.field_name)
+    return queryset
+
+
+def _loaded(hits, models: dict) -> list[tuple[SearchType, object]]:
+    """The objects of [(type, pk)], in order; those gone from the database (or no longer
+    visible) since they were indexed are left out. A page whose own model is known (`models`)
+    is read from that model, one query per model, where Wagtail's specific() would read the
+    base pages first."""
+    groups: dict = {}
+    for t, pk in hits:
+        model = models.get((t.key, str(pk)))
+        if model is None or not issubclass(model, t.model):  # e.g. a proxy's concrete model
+            model = t.model
+        groups.setdefault((t.key, model), (t, model, []))[2].append(pk)
     objects = {}
-    for search_type in {t.key: t for t, _pk in hits}.values():
-        queryset = search_type.queryset()
-        if issubclass(queryset.model, Page):
-            queryset = queryset.specific()
-        ids = [pk for t, pk in hits if t.key == search_type.key]
-        for obj in queryset.filter(pk__in=ids):
-            objects[(search_type.key, str(obj.pk))] = obj
+    for t, model, ids in groups.values():
+        # A subclass's objects are what the type may show: the search checked them just now.
+        queryset = t.queryset() if model is t.model else model._default_manager.all()
+        for obj in _for_results(queryset).filter(pk__in=ids):
+            objects[(t.key, str(obj.pk))] = obj
     return [(t, objects[(t.key, str(pk))]) for t, pk in hits if (t.key, str(pk)) in objects]
 
 
 def _database_found(plan, types, selected, start, stop) -> _Found:
-    words = database_search.words_query(plan)
-    ranked_by = database_search.plan_words(plan)
-    per_type = {t.key: database_search.ranked(words, t.queryset(), words=ranked_by) for t in types}
-    chosen = [t for t in types if selected is None or t.key in selected]
+    found = database_search.matches(
+        database_search.words_query(plan),
+        [t.queryset() for t in types],
+        words=database_search.plan_words(plan),
+    )
+    counts = Counter(types[index].key for index, _pk, _score, _model in found)
     merged = sorted(
-        ((t, pk, score * t.boost) for t in chosen for pk, score in per_type[t.key]),
+        (
+            (types[index], pk, score * types[index].boost, model)
+            for index, pk, score, model in found
+            if selected is None or types[index].key in selected
+        ),
         key=lambda hit: (-hit[2], database_search.newest_first(hit[1])),
     )
-    counts = {key: len(matches) for key, matches in per_type.items()}
+    models = {(t.key, str(pk)): model for t, pk, _score, model in merged[start:stop]}
     related = []
-    if not any(counts.values()):
-        characters = database_search.characters_query(plan)
-        for t in chosen:
-            found = database_search.unranked(
-                characters, t.queryset(), RELATED_RESULTS - len(related)
-            )
-            related.extend((t, obj.pk) for obj in found)
-            if len(related) >= RELATED_RESULTS:
-                break
-    hits = [(t, pk) for t, pk, _score in merged[start:stop]]
-    return _Found(hits, len(merged), counts, related)
+    chosen = [t for t in types if selected is None or t.key in selected]
+    if not found and chosen:
+        loose = database_search.matches(
+            database_search.characters_query(plan), [t.queryset() for t in chosen]
+        )
+        # By type, newest first within each.
+        loose.sort(key=lambda hit: (hit[0], database_search.newest_first(hit[1])))
+        related = [(chosen[index], pk) for index, pk, _score, _model in loose[:RELATED_RESULTS]]
+        models = {(chosen[i].key, str(pk)): m for i, pk, _s, m in loose[:RELATED_RESULTS]}
+    hits = [(t, pk) for t, pk, _score, _model in merged[start:stop]]
+    return _Found(hits, len(merged), dict(counts), related, models)
 
 
 def _engine_found(backend, plan, types, selected, start, stop) -> _Found:
@@ -150,7 +195,7 @@ def _run(plan, types, selected, start, stop) -> tuple[_Found, bool]:
     )
 
 
-def _results(hits, plan: QueryPlan) -> tuple[Result, ...]:
+def _results(hits, plan: QueryPlan, models: dict) -> tuple[Result, ...]:
     terms = plan.highlight_terms
     return tuple(
         Result(
@@ -160,7 +205,7 @@ def _results(hits, plan: QueryPlan) -> tuple[Result, ...]:
             title=highlight.mark(title_of(obj), terms),
             snippet=highlight.snippet(text_of(obj), terms),
         )
-        for t, obj in _loaded(hits)
+        for t, obj in _loaded(hits, models)
     )
 
 
@@ -189,13 +234,13 @@ def _outcome(plan, types, selected, page_number, per_page) -> Outcome:
             start = (number - 1) * per_page
             found, degraded = _run(plan, types, selected, start, start + per_page)
     page = Paginator(range(found.total), per_page).get_page(number)
-    page.object_list = list(_results(found.hits, plan))
+    page.object_list = list(_results(found.hits, plan, found.models))
     facets = tuple(Facet(t, found.counts[t.key]) for t in types if found.counts.get(t.key))
     return Outcome(
         plan=plan,
         page=page,
         facets=facets,
-        related=_results(found.related, plan),
+        related=_results(found.related, plan, found.models),
         degraded=degraded,
     )
 
@@ -237,15 +282,10 @@ def matching_keys(queryset: QuerySet, query: str) -> list:
 
 
 def _database_matching_keys(plan, queryset: QuerySet) -> list:
-    # The database backend translates only indexed field lookups (not EXISTS and the like):
-    # search the model's index, then keep the queryset's keys.
-    within = set(queryset.values_list("pk", flat=True))
     found = database_search.ranked(
-        database_search.words_query(plan),
-        queryset.model._default_manager.all(),
-        words=database_search.plan_words(plan),
+        database_search.words_query(plan), queryset, words=database_search.plan_words(plan)
     )
-    return [pk for pk, _score in found if pk in within]
+    return [pk for pk, _score in found]
 
 
 def nearest_keys(queryset: QuerySet, *, origin: tuple[float, float]) -> list[tuple[object, float]]:

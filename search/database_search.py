@@ -4,11 +4,13 @@ Whole-word matches are ranked by field weight and term frequency, the title's sc
 three times the body's: SQLite's bm25() per column (search.seams.sqlite_fts), PostgreSQL's
 ts_rank with the weights modelsearch derives from the fields' boosts
 (search.seams.postgres_rank); equal scores go newest first. Texts holding only the query's
-characters apart are found separately, unranked, for the "related" list.
+characters apart are found separately, unranked, for the "related" list. Either way one query
+answers for every type a search covers.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from modelsearch.query import And, Or, Phrase, PlainText
 
 from . import chinese
@@ -47,26 +49,34 @@ def plan_words(plan: QueryPlan) -> list[str]:
     return [word for group in plan.groups for alternative in group for word in alternative]
 
 
-def ranked(query, queryset: QuerySet, *, words=()) -> list[tuple[object, float]]:
-    """(pk, score) of every match in the queryset, best first; `words` are what PostgreSQL
-    ranks by (the plan's words and synonyms)."""
+def matches(
+    query, querysets: list[QuerySet], *, words=()
+) -> list[tuple[int, object, float, type[Model]]]:
+    """(index of the queryset, pk, score, the object's own model) of every match among the
+    querysets, in one query, best first; `words` are what the scores rank by (the plan's
+    words and synonyms; none: unranked, newest first). An object found by several querysets
+    is the first one's. The model is the index entry's (a page's specific class)."""
     backend = database_backend()
     if connection.vendor == "sqlite":
-        from .seams.sqlite_fts import ranked_matches
+        from .seams.sqlite_fts import matches_across
 
-        matches = ranked_matches(backend, query, queryset)
+        rows = matches_across(backend, query, querysets, scored=bool(words))
     else:
-        from .seams.postgres_rank import entry_scores
+        from .seams.postgres_rank import matches_across
 
-        found = backend.search(
-            query, queryset.only("pk").prefetch_related(None), order_by_relevance=False
+        rows = matches_across(backend, query, querysets, words=words)
+    found = [
+        (
+            index,
+            querysets[index].model._meta.pk.to_python(object_id),
+            score,
+            ContentType.objects.get_for_id(content_type).model_class(),
         )
-        pks = [obj.pk for obj in found]
-        scores = entry_scores(queryset.model, [str(pk) for pk in pks], words)
-        matches = [(pk, scores.get(str(pk), 0.0)) for pk in pks]
-    return sorted(matches, key=lambda match: (-match[1], newest_first(match[0])))
+        for index, object_id, score, content_type in rows
+    ]
+    return sorted(found, key=lambda match: (-match[2], newest_first(match[1])))
 
 
-def unranked(query, queryset: QuerySet, limit: int) -> list:
-    """Up to `limit` matches, newest first, without ranking (cheap)."""
-    return list(database_backend().search(query, queryset, order_by_relevance=False)[:limit])
+def ranked(query, queryset: QuerySet, *, words=()) -> list[tuple[object, float]]:
+    """(pk, score) of every match in the queryset, best first."""
+    return [(pk, score) for _index, pk, score, _model in matches(query, [queryset], words=words)]

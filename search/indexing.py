@@ -9,6 +9,8 @@ replays those records once the engine answers again (a task, `manage.py search_c
 the button on the index status page). An index is never created by an update: a missing one
 waits for `manage.py rebuild_search_index`, which creates it with the Chinese analysis.
 modelsearch's own signal handlers are switched off (AUTO_UPDATE False in search.conf).
+An update of something the public search finds, and a catch-up, start a new page-cache
+generation once they are in, so no search kept meanwhile outlives them.
 """
 
 import logging
@@ -26,8 +28,10 @@ from modelsearch.index import get_indexed_instance, get_indexed_models
 from wagtail.models import COMMENTS_RELATION_NAME
 from wagtail.signals import post_page_move
 
+from home.page_cache import page_content_changed
+
 from . import health
-from .registry import reindex_triggers
+from .registry import public_types, reindex_triggers
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +105,27 @@ def _engine_failed(error: Exception) -> None:
         health.mark_engine_down(error)
 
 
+def _searches_show_changed(model_label: str) -> None:
+    """A search kept by the page cache between a publication and its index update would go on
+    showing the index as it was: once the update is in, kept pages are rendered afresh. Only
+    for what the public search finds (a family's request, indexed for staff, changes nothing
+    a kept page shows)."""
+    model = apps.get_model(model_label)
+    if any(issubclass(model, search_type.model) for search_type in public_types()):
+        page_content_changed()
+
+
 @task()
 def update_search_index(model_label: str, object_id: str) -> None:
     """Index (or remove) one object in every backend; never fails because of the engine."""
+    obj = _object(model_label, object_id)
+    _update_every_backend(model_label, object_id, obj)
+    _searches_show_changed(model_label)
+
+
+def _update_every_backend(model_label: str, object_id: str, obj) -> None:
     from .models import PendingIndexUpdate
 
-    obj = _object(model_label, object_id)
     for backend in get_search_backends():
         if not getattr(backend, "is_engine", False):
             _apply(backend, model_label, object_id, obj)
@@ -169,6 +188,7 @@ def catch_up(limit: int | None = None) -> int:
         applied += 1
     if applied:
         backend.refresh_indexes()
+        page_content_changed()  # searches kept while the engine was behind
     left = PendingIndexUpdate.objects.count()
     if not failed and not left:
         health.mark_engine_caught_up()

@@ -104,3 +104,20 @@ class ZeroResultDailyHits(models.Model):
 
     def __str__(self):
         return f"{self.query_id} {self.date}: {self.hits}"
+
+
+class SearchEvent(models.Model):
+    """One search served (rendered or kept), waiting to be counted: a single INSERT per search,
+    rolled up into the editors' statistics by search.stats.search_events_roll_up(). Only
+    recordable searches (search.stats.is_recordable) ever get a row."""
+
+    query_string = models.CharField(max_length=255)  # normalised as search promotions' Query
+    searched_on = models.DateField()  # the site's local day
+    found = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("待统计的搜索")
+        verbose_name_plural = _("待统计的搜索")
+
+    def __str__(self):
+        return f"{self.searched_on} {self.query_string}"

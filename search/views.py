@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,14 @@ BROWSE_LINKS = (
 )
 
 
+def _shareable(request, outcome) -> bool:
+    """Whether the page cache may keep this answer for other readers: not when anything in the
+    address holds personal numbers or codes (never in a cache, as never in the statistics),
+    nor while the database stands in for the engine (the notice must not outlive the outage)."""
+    address = " ".join(f"{key} {value}" for key, values in request.GET.lists() for value in values)
+    return stats.is_recordable(address) and not outcome.degraded
+
+
 @require_GET
 def search(request):
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()[:MAX_QUERY_LENGTH]
@@ -34,10 +43,11 @@ def search(request):
         query, types=[selected] if selected else (), page=request.GET.get("page", 1)
     )
     first_page = outcome.page.number == 1 and not selected
-    if query and first_page:
+    counted = query and first_page
+    if counted:
         stats.search_record(query=query, found=outcome.total > 0)
     params = {"q": query, **({"type": selected} if selected else {})}
-    return render(
+    response = render(
         request,
         "search/search.html",
         {
@@ -45,13 +55,21 @@ def search(request):
             "outcome": outcome,
             "page_obj": outcome.page,
             "selected_type": selected,
-            "promotions": stats.promotions_for(query) if query and first_page else [],
+            "promotions": stats.promotions_for(query) if counted else [],
             "query_without_page": urlencode(params) + "&",
             "query_without_type": urlencode({"q": query}),
             "all_count": sum(facet.count for facet in outcome.facets),
             "browse_links": BROWSE_LINKS,
         },
     )
+    if not _shareable(request, outcome):
+        add_never_cache_headers(response)
+    elif counted:
+        # Each time the page cache serves this page again, the search is counted again.
+        response.page_cache_note = {
+            stats.PAGE_CACHE_NOTE: {"query": query, "found": outcome.total > 0}
+        }
+    return response
 
 
 @require_GET

@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_urls
+from . import admin_urls, stats
 from .admin_views import sees_search_terms
 from .models import Synonym
 from .registry import staff_types
@@ -21,6 +21,13 @@ class SynonymViewSet(SnippetViewSet):
 
 
 register_snippet(SynonymViewSet)
+
+
+@hooks.register("page_cache_served")
+def count_a_kept_search(*, note: dict) -> None:
+    """A search the page cache serves again counts as one the view rendered."""
+    if stats.PAGE_CACHE_NOTE in note:
+        stats.search_record(**note[stats.PAGE_CACHE_NOTE])
 
 
 @hooks.register("register_admin_urls")

@@ -133,9 +133,16 @@ PAGE_CACHE_ALIAS = "default"
 # The longest a kept page lives; changes end it sooner (a new generation), and so do the
 # boundaries apps register (an offer starting or ending).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Never kept: the admin and its previews, search (it counts every query), documents (their
-# own permission checks), Wagtail's password and login forms.
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/documents/", "/_util/", "/reading-mode/"]
+# Never kept: the admin and its previews, the search box's suggestions (a key per keystroke),
+# documents (their own permission checks), Wagtail's password and login forms. The search page
+# is kept, but says itself when it must not be (personal numbers, the engine's outage).
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/search/suggest/",
+    "/documents/",
+    "/_util/",
+    "/reading-mode/",
+]
 # How long a CDN may keep a page (s-maxage); only worth setting when it is purged on publish.
 PAGE_CACHE_CDN_SECONDS = 0
 

@@ -203,6 +203,8 @@ def test_signed_in_staff_see_their_own_page_and_leave_nothing(client, topic):
     assert "wagtail-userbar" not in client.get(topic.url).content.decode()
 
 
-def test_search_is_never_kept_so_its_statistics_count_every_query(client, home_page):
-    client.get("/search/", {"q": "示例"})
-    assert "X-Page-Cache" not in client.get("/search/", {"q": "示例"})
+def test_search_suggestions_are_never_kept(client, home_page):
+    """A key per keystroke; the search page itself is kept on its own terms
+    (tests/search/test_kept_searches.py)."""
+    client.get("/search/suggest/", {"q": "示例"})
+    assert "X-Page-Cache" not in client.get("/search/suggest/", {"q": "示例"})

@@ -101,8 +101,8 @@ def test_every_public_page_type_stays_within_the_budget(
 
 
 def test_search_queries_do_not_grow_with_what_is_found(client, demo_site):
-    """Search is over the ten (a query per result type and the statistics; BENCHMARKS.md),
-    but what it costs must not grow with the number of matching texts."""
+    """What search costs must not grow with the number of matching texts (its budget:
+    tests/search/test_query_budget.py)."""
     from tests.utils import count_queries
 
     url = "/search/?q=示例"

@@ -30,6 +30,7 @@ def test_editors_see_what_was_searched_and_what_found_nothing(client):
     stats.search_record(query="民兵", found=True)
     stats.search_record(query="航母", found=False)
     stats.search_record(query="航母", found=False)
+    stats.search_events_roll_up()
     terms = {q.query_string: (q.searches, q.misses) for q in stats.search_terms()}
     assert terms == {"航母": (2, 2), "民兵": (1, 0)}
     assert list(stats.search_terms(zero_results_only=True)) == [Query.get("航母")]

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseMapping
 from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
-from modelsearch.query import MATCH_ALL
+from modelsearch.query import MATCH_ALL, PlainText
 from wagtail.search.models import IndexEntry
 
 from education.models import ArticlePage
@@ -135,7 +135,7 @@ def test_opensearch_2_is_served_through_the_opensearch3_backend(settings, articl
 def test_postgresql_index_entries_are_weighted_tsvectors(settings, article):
     from django.contrib.postgres.search import SearchVectorField
 
-    from search.seams.postgres_rank import entry_scores
+    from search.seams.postgres_rank import matches_across
 
     for name in ("title", "body"):
         field = IndexEntry._meta.get_field(name)
@@ -144,5 +144,33 @@ def test_postgresql_index_entries_are_weighted_tsvectors(settings, article):
     titled = article(title="民兵整组点验")
     mentioned = article(title="冬季拉练", summary="民兵参加拉练。")
     rebuild()
-    scores = entry_scores(ArticlePage, [str(titled.pk), str(mentioned.pk)], ["民兵"])
+    found = matches_across(
+        health.database_backend(), PlainText("民兵"), [ArticlePage.objects.all()], words=["民兵"]
+    )
+    scores = {object_id: score for _index, object_id, score, _type in found}
     assert scores[str(titled.pk)] > scores[str(mentioned.pk)] > 0
+
+
+def test_one_query_matches_every_type_with_the_querysets_own_sql_as_subqueries(
+    settings, article, django_assert_num_queries
+):
+    """The database backend's matching runs the querysets' SQL inside its own statement (raw
+    SQL on SQLite, modelsearch's compiled tsquery on PostgreSQL): one query whatever their
+    number, each object given to the first queryset that may show it."""
+    from wagtail.models import Page
+
+    from search.database_search import matches
+
+    settings.WAGTAILSEARCH_BACKENDS = {"default": dict(DATABASE_BACKEND)}
+    live = article(title="民兵整组点验")
+    hidden = article(title="民兵训练计划")
+    hidden.unpublish()
+    rebuild()
+    querysets = [
+        ArticlePage.objects.live().filter(title__startswith="冬季"),
+        ArticlePage.objects.live(),
+        Page.objects.all(),
+    ]
+    with django_assert_num_queries(1):
+        found = matches(PlainText("民兵"), querysets, words=["民兵"])
+    assert {(index, pk) for index, pk, _score, _model in found} == {(1, live.pk), (2, hidden.pk)}

@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
 from merchants.factories import MerchantFactory, OfferFactory
-from search import api
+from search import api, stats
 from search.models import Synonym, ZeroResultDailyHits
 
 from .conftest import rebuild
@@ -151,6 +151,7 @@ def test_the_search_page(search_backend, article, client):
     assert "<mark>国防</mark>教育进校园活动启动" in html
     assert 'aria-label="按类型筛选"' in html and '文章 <span class="count">1</span>' in html
     assert "搜索服务暂时不可用" not in html
+    stats.search_events_roll_up()  # as the scheduler, or the editors' report, does
     assert Query.get("国防").hits == 1
 
 
@@ -160,6 +161,7 @@ def test_nothing_found_offers_help_and_is_recorded_for_editors(search_backend, c
     html = client.get(reverse("search"), {"q": "航母 舰载机"}).content.decode()
     assert "没有找到相关内容" in html
     assert 'href="?q=%E8%88%AA%E6%AF%8D"' in html  # search one of the words
+    stats.search_events_roll_up()
     assert ZeroResultDailyHits.objects.get(query=Query.get("航母 舰载机")).hits == 1
 
 

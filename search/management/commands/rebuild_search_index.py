@@ -1,6 +1,7 @@
 from django.core.management import BaseCommand, call_command
 from django.utils import timezone
 
+from home.page_cache import page_content_changed
 from search import health
 from search.models import PendingIndexUpdate
 
@@ -26,4 +27,5 @@ class Command(BaseCommand):
         covered, _kinds = PendingIndexUpdate.objects.filter(updated_at__lt=started).delete()
         if not PendingIndexUpdate.objects.exists():
             health.mark_engine_caught_up()
+        page_content_changed()  # searches kept from the old index
         self.stdout.write(f"搜索索引已重建；其中包含此前待补的 {covered} 项更新。")
