@@ -8,22 +8,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.utils import timezone
-from wagtail.models import Site
 
-from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
-from home.models import SiteContact
+from education.factories import ArticlePageFactory, TopicPageFactory
 from merchants.factories import MerchantFactory, OfferFactory
 
-
-@pytest.fixture(autouse=True)
-def site_settings(db):
-    """The site settings exist (a fresh site makes them on its first page, which is a change)."""
-    return SiteContact.for_site(Site.objects.get(is_default_site=True))
-
-
-@pytest.fixture
-def topic(home_page):
-    return TopicPageFactory(parent=EducationIndexPageFactory(parent=home_page), title="双拥动态")
+# The site settings exist first: a fresh site makes them on its first page, which is a change.
+pytestmark = pytest.mark.usefixtures("site_settings")
 
 
 def kept(response) -> bool:

@@ -14,10 +14,8 @@ from django.test import RequestFactory
 
 # Imported once, at collection, as gunicorn imports it (it sets Django up again, which is harmless).
 from siteconf.wsgi import application as site_application
-from wagtail.models import Site
 
-from education.factories import ArticlePageFactory, EducationIndexPageFactory, TopicPageFactory
-from home.models import SiteContact
+from education.factories import ArticlePageFactory
 from home.page_cache import KeptPages, _entry_key
 
 SECURITY_HEADERS = (
@@ -84,15 +82,8 @@ def get(path, *, application=site_application, method="GET", headers=None, cooki
     return Answer(answer["status"], answer["headers"], content, bool(started))
 
 
-@pytest.fixture(autouse=True)
-def site_settings(db):
-    """The site settings exist (a fresh site makes them on its first page, which is a change)."""
-    return SiteContact.for_site(Site.objects.get(is_default_site=True))
-
-
-@pytest.fixture
-def topic(home_page):
-    return TopicPageFactory(parent=EducationIndexPageFactory(parent=home_page), title="双拥动态")
+# The site settings exist first: a fresh site makes them on its first page, which is a change.
+pytestmark = pytest.mark.usefixtures("site_settings")
 
 
 def test_a_kept_page_is_served_before_django_as_django_first_answered_it(topic):

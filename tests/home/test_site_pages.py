@@ -1,15 +1,7 @@
 """Site identity, the portal's record codes, the privacy and contact pages, and breadcrumbs."""
 
-import pytest
-from wagtail.models import Site
-
-from home.models import ContactPage, HomePage, PrivacyPolicyPage, SiteContact
+from home.models import ContactPage, HomePage, PrivacyPolicyPage
 from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
-
-
-@pytest.fixture
-def site_settings(db):
-    return SiteContact.for_site(Site.objects.get(is_default_site=True))
 
 
 def _add(home_page, page):
