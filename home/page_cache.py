@@ -61,6 +61,9 @@ GENERATION_KEY = "page_cache:generation"
 UNKEPT_HEADERS = frozenset({"date", "expires"})
 BODY_HEADERS = frozenset({"content-type", "content-length"})
 REFUSING_CACHE_CONTROL = ("private", "no-store", "no-cache")
+# Where KeptPages leaves its lookup of a page it could not serve, for PageCacheMiddleware to
+# keep the page without reading the cache again (a WSGI extension key: no header can set it).
+LOOKUP_ENVIRON_KEY = "shuangyong.page_cache_lookup"
 ENTRY_LAYOUT = 3
 
 
@@ -272,7 +275,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        lookup = _look_up(request)
+        lookup = request.META.pop(LOOKUP_ENVIRON_KEY, None) or _look_up(request)
         if lookup is None:
             return self.get_response(request)
         if lookup.kept is not None:
@@ -300,6 +303,8 @@ class KeptPages:
             # a broken database connection closed for the next request).
             lookup = None
         if lookup is None or lookup.kept is None:
+            if lookup is not None:
+                environ[LOOKUP_ENVIRON_KEY] = lookup
             return self.application(environ, start_response)
         response = lookup.kept
         start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])

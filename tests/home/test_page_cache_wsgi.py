@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -16,7 +17,7 @@ from django.test import RequestFactory
 from siteconf.wsgi import application as site_application
 
 from education.factories import ArticlePageFactory
-from home.page_cache import KeptPages, _entry_key
+from home.page_cache import GENERATION_KEY, KeptPages, _entry_key
 
 SECURITY_HEADERS = (
     "content-security-policy",
@@ -219,3 +220,22 @@ def test_a_page_at_a_chinese_address_is_rendered_then_kept(topic):
     assert first.status == 200 and "示例中文地址" in first.body.decode()
     second = get(article.url)
     assert second["X-Page-Cache"] == "hit" and second.body == first.body
+
+
+def test_a_page_rendered_behind_the_wrapper_reads_the_cache_once(topic, monkeypatch):
+    """The wrapper hands its lookup to the middleware, which keeps the page without asking
+    the cache again."""
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    read = cache.get_many
+    lookups = []
+
+    def counted(keys, **kwargs):
+        if GENERATION_KEY in keys:
+            lookups.append(keys)
+        return read(keys, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    assert get(topic.url)["X-Page-Cache"] == "miss"
+    assert len(lookups) == 1
+    assert get(topic.url)["X-Page-Cache"] == "hit"
+    assert len(lookups) == 2
