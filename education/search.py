@@ -16,6 +16,6 @@ def register() -> None:
             key=key,
             label=label,
             model=model,
-            queryset=lambda model=model: model.objects.live().public(),
+            queryset=lambda model=model: model.objects.live(),
             position=position,
         )

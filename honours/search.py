@@ -12,6 +12,6 @@ def register() -> None:
         key="honour",
         label=_("光荣榜"),
         model=HonourEntryPage,
-        queryset=lambda: HonourEntryPage.objects.live().public(),
+        queryset=lambda: HonourEntryPage.objects.live(),
         position=30,
     )

@@ -36,7 +36,7 @@ from .health import (
     mark_engine_down,
 )
 from .query import QueryPlan, plan_query
-from .registry import SearchType, public_type, public_types, url_of
+from .registry import SearchType, public_type, public_types, public_types_for_use, url_of
 
 RESULTS_PER_PAGE = 10
 RELATED_RESULTS = 10
@@ -209,18 +209,7 @@ def _results(hits, plan: QueryPlan, models: dict) -> tuple[Result, ...]:
     )
 
 
-def _built_once(types) -> tuple[SearchType, ...]:
-    """The types with their querysets built once for this search, not at every use: building
-    one can cost a query of its own (Wagtail's public() reads the view restrictions)."""
-
-    def fixed(queryset: QuerySet):
-        return lambda: queryset
-
-    return tuple(dataclasses.replace(t, queryset=fixed(t.queryset())) for t in types)
-
-
 def _outcome(plan, types, selected, page_number, per_page) -> Outcome:
-    types = _built_once(types) if plan else types
     try:
         number = max(1, int(page_number))
     except (TypeError, ValueError):
@@ -249,7 +238,9 @@ def search_public(query: str, *, types=(), page=1, per_page=RESULTS_PER_PAGE) ->
     """The public search over every type apps registered. `types` (keys) narrows the results
     shown; the facets still count every type, to switch to them."""
     selected = {key for key in types if public_type(key)} or None
-    return _outcome(plan_query(query), public_types(), selected, page, per_page)
+    plan = plan_query(query)
+    types = public_types_for_use(public_types()) if plan else public_types()
+    return _outcome(plan, types, selected, page, per_page)
 
 
 def search_queryset(

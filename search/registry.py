@@ -6,10 +6,11 @@ what one of its indexed objects holds. The search functions read only this regis
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
+from wagtail.models import Page
 
 
 def url_of(obj) -> str:
@@ -67,7 +68,8 @@ def register_public(
     boost: float = 1.0,
 ) -> SearchType:
     """Declare what the public search may find of a model: `queryset()` is evaluated per search
-    (live, public, listed … as the app defines it)."""
+    (live, listed … as the app defines it). Pages under a view restriction are left out by
+    the search itself (public_types_for_use)."""
     search_type = SearchType(key, label, model, queryset, url, position, boost)
     _public[key] = search_type
     return search_type
@@ -105,6 +107,27 @@ def reindex_on(
 def public_types() -> tuple[SearchType, ...]:
     order = list(_public)
     return tuple(sorted(_public.values(), key=lambda t: (t.position, order.index(t.key))))
+
+
+def public_types_for_use(types: Iterable[SearchType]) -> tuple[SearchType, ...]:
+    """The types with their querysets built once for one search, not at every use, and pages
+    under a view restriction left out of every page type. Wagtail's public() reads the
+    restrictions each time it filters a queryset; here they are read once for all the types,
+    as a filter on the pages' paths that the engine and the database both apply."""
+    private = None
+    built = []
+    for search_type in types:
+        queryset = search_type.queryset()
+        if issubclass(queryset.model, Page):
+            if private is None:
+                private = Page.objects.all().private_q()
+            queryset = queryset.exclude(private)
+        built.append(replace(search_type, queryset=_fixed(queryset)))
+    return tuple(built)
+
+
+def _fixed(queryset: QuerySet) -> Callable[[], QuerySet]:
+    return lambda: queryset
 
 
 def public_type(key: str) -> SearchType | None:

@@ -27,7 +27,7 @@ def _other_pages():
     registered = [
         t.model for t in public_types() if t.key != OTHER_PAGES and issubclass(t.model, Page)
     ]
-    return Page.objects.live().public().filter(depth__gt=1).not_type(*registered)
+    return Page.objects.live().filter(depth__gt=1).not_type(*registered)
 
 
 def register() -> None:

@@ -46,7 +46,7 @@ def register() -> None:
         key="guide",
         label=_("办事指南"),
         model=ServiceGuidePage,
-        queryset=lambda: ServiceGuidePage.objects.live().public(),
+        queryset=lambda: ServiceGuidePage.objects.live(),
         url=lambda page: guide_url(page.request_type),
         position=5,
         # Where a family learns how to apply: above news that mentions the same service.

@@ -9,6 +9,7 @@ from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
 from merchants.factories import MerchantFactory, OfferFactory
 from search import api, stats
 from search.models import Synonym, ZeroResultDailyHits
+from search.suggestions import suggest
 
 from .conftest import rebuild
 
@@ -124,6 +125,22 @@ def test_unpublished_and_private_pages_are_never_found(search_backend, article, 
         PageViewRestriction.objects.create(page=private, restriction_type="login")
 
     assert titles(api.search_public("民兵")) == ["民兵训练公告"]
+    assert [s.title for s in suggest(query="民兵")] == ["民兵训练公告"]
+
+
+def test_a_section_under_a_view_restriction_is_found_by_no_type(search_backend, article, topic):
+    """Search leaves restricted pages out of every page type itself: the section page (栏目),
+    the pages below it, their titles offered while typing."""
+    from education.factories import ArticlePageFactory, TopicPageFactory
+
+    private = TopicPageFactory(parent=topic.get_parent(), title="民兵内部专题", slug="internal")
+    ArticlePageFactory(parent=private, title="民兵内部通知")
+    article(title="民兵训练公告")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    rebuild()
+
+    assert titles(api.search_public("民兵")) == ["民兵训练公告"]
+    assert [s.title for s in suggest(query="民兵")] == ["民兵训练公告"]
 
 
 def test_a_save_is_found_and_a_delete_is_gone_without_a_rebuild(search_backend, article, indexed):
