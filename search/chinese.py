@@ -5,6 +5,7 @@ character on its own) and receive queries segmented by the same functions, so a 
 国防 matches 国防教育进校园 on SQLite, PostgreSQL and the engine alike.
 """
 
+import bisect
 import re
 from pathlib import Path
 
@@ -18,6 +19,9 @@ TOKEN = re.compile(r"\w+")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Longest query kept, in characters: a pasted paragraph is not a query.
 MAX_QUERY_LENGTH = 100
+# Runs of text between spaces and punctuation, which jieba segments each on its own: a word
+# never crosses them (tests/search/test_chinese.py pins this on the district's articles).
+SENTENCE = re.compile(r"[^\s，。！？；：、“”‘’（）《》【】「」『』,!?;:()]+")
 
 
 def tokenizer() -> jieba.Tokenizer:
@@ -74,3 +78,28 @@ def word_spans(text: str) -> set[tuple[int, int]]:
     """Where the segmenter's words lie in the text, as (start, end) offsets, the shorter words
     inside long ones included (国防 in 国防教育): the only places a highlight may cover."""
     return {(start, end) for _word, start, end in tokenizer().tokenize(text, mode="search")}
+
+
+class WordSpans:
+    """word_spans() of a long text, read place by place: only the sentence holding a place is
+    segmented (once), where segmenting a whole article for one highlight took most of a
+    search's time."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sentences = [match.span() for match in SENTENCE.finditer(text)]
+        self.starts = [start for start, _end in self.sentences]
+        self.segmented: dict[int, set[tuple[int, int]]] = {}
+
+    def around(self, position: int) -> set[tuple[int, int]]:
+        """The words of the sentence holding the character at `position` (none between two)."""
+        index = bisect.bisect_right(self.starts, position) - 1
+        if index < 0 or position >= self.sentences[index][1]:
+            return set()
+        if index not in self.segmented:
+            start, end = self.sentences[index]
+            self.segmented[index] = {
+                (start + word_start, start + word_end)
+                for word_start, word_end in word_spans(self.text[start:end])
+            }
+        return self.segmented[index]

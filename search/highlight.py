@@ -33,40 +33,52 @@ def _pattern(terms) -> re.Pattern | None:
     return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
 
 
-def _on_word_boundaries(text: str, pattern: re.Pattern) -> list[re.Match]:
-    """The pattern's matches that cover one of the segmenter's words (a shorter word inside a
-    long one included) or begin and end where its words do."""
-    spans = chinese.word_spans(text)
-    starts = {start for start, _end in spans}
-    ends = {end for _start, end in spans}
+def _on_word_boundaries(
+    words: chinese.WordSpans,
+    pattern: re.Pattern | None,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    first: bool = False,
+) -> list[re.Match]:
+    """The pattern's matches within text[start:end] that cover one of the segmenter's words (a
+    shorter word inside a long one included) or begin and end where its words do; only the
+    first one if `first`. The words are those of the whole text, however little is shown."""
+    if pattern is None:
+        return []
+    text = words.text
+    end = len(text) if end is None else end
     found = []
-    position = 0
-    while match := pattern.search(text, position):
+    position = start
+    while match := pattern.search(text, position, end):
         span = match.span()
+        spans = words.around(span[0])
+        starts = {word_start for word_start, _word_end in spans}
+        ends = {word_end for _word_start, word_end in spans}
         if span in spans or (span[0] in starts and span[1] in ends):
             found.append(match)
+            if first:
+                break
             position = span[1]
         else:
             position = span[0] + 1
     return found
 
 
-def _marked(text: str, pattern: re.Pattern | None) -> tuple[str, int | None]:
-    """The text with its terms marked, and where the first mark starts."""
-    if pattern is None:
-        return text, None
-    pieces, position = [], 0
-    matches = _on_word_boundaries(text, pattern)
+def _marked(text: str, matches: list[re.Match], start: int, end: int) -> str:
+    """text[start:end] with the matches (all within it) marked."""
+    pieces, position = [], start
     for match in matches:
         pieces += [text[position : match.start()], OPEN, match.group(0), CLOSE]
         position = match.end()
-    pieces.append(text[position:])
-    return "".join(pieces), matches[0].start() if matches else None
+    pieces.append(text[position:end])
+    return "".join(pieces)
 
 
 def mark(text: str, terms) -> SafeString:
     """The whole text, e.g. a title, with every occurrence of the terms marked."""
-    return render(_marked(text, _pattern(terms))[0])
+    matches = _on_word_boundaries(chinese.WordSpans(text), _pattern(terms))
+    return render(_marked(text, matches, 0, len(text)))
 
 
 def snippet(text: str, terms, length: int = SNIPPET_LENGTH) -> SafeString:
@@ -75,11 +87,13 @@ def snippet(text: str, terms, length: int = SNIPPET_LENGTH) -> SafeString:
     if not text:
         return render("")
     pattern = _pattern(terms)
-    _whole, first = _marked(text, pattern)
+    words = chinese.WordSpans(text)
+    first = _on_word_boundaries(words, pattern, first=True)
     start = 0
-    if first is not None and first > length // 2:  # bring it to the first third
-        start = first - length // 3
-    window = text[start : start + length]
+    if first and first[0].start() > length // 2:  # bring it to the first third
+        start = first[0].start() - length // 3
+    end = min(start + length, len(text))
+    matches = _on_word_boundaries(words, pattern, start=start, end=end)
     prefix = ELLIPSIS if start > 0 else ""
-    suffix = ELLIPSIS if start + length < len(text) else ""
-    return render(prefix + _marked(window, pattern)[0] + suffix)
+    suffix = ELLIPSIS if end < len(text) else ""
+    return render(prefix + _marked(text, matches, start, end) + suffix)

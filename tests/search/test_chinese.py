@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from search import chinese, highlight
@@ -63,6 +66,40 @@ def test_a_snippet_is_cut_around_the_first_match():
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>优待证</mark>办理" in snippet
     assert highlight.snippet("短文本", ["无"]) == "短文本"
+
+
+ARTICLES = Path(__file__).parents[2] / "demo" / "content" / "articles.json"
+
+
+def _district_texts() -> list[str]:
+    articles = json.loads(ARTICLES.read_text(encoding="utf-8"))
+    paragraphs = [
+        block["value"]
+        for article in articles
+        for block in article["body"]
+        if block["type"] == "paragraph"
+    ]
+    return ["".join(paragraphs), "军人子女入学 VR体验，国防教育（2025年）深入学习“双拥”精神！"]
+
+
+@pytest.mark.parametrize("text", _district_texts(), ids=["articles", "mixed"])
+def test_words_found_sentence_by_sentence_are_the_whole_text_s_words(text):
+    """Highlights segment only the sentence around a match: that must give the words jieba
+    finds in the whole text (it never joins words across spaces or punctuation)."""
+    words = chinese.WordSpans(text)
+    by_sentence = set().union(*(words.around(start) for start, _end in words.sentences))
+    # The whole text's tokens include its spaces and punctuation, which no term matches.
+    whole = {(a, b) for a, b in chinese.word_spans(text) if chinese.SENTENCE.fullmatch(text[a:b])}
+    assert by_sentence == whole and len(whole) > len(words.sentences)
+
+
+def test_a_snippet_marks_a_word_that_the_window_cuts_off_from_its_sentence():
+    """The window may begin inside a sentence: what is marked there still follows the whole
+    sentence's words, not the window's."""
+    text = "开头。" * 30 + "请输入学号并确认后，有军人子女入学优待。" + "结尾。" * 30
+    snippet = highlight.snippet(text, ["入学"], length=40)
+    assert snippet.startswith("…入学号")  # 输入 学号: 入学 is no word there
+    assert "<mark>入学</mark>号" not in snippet and "子女<mark>入学</mark>优待" in snippet
 
 
 def test_a_new_site_starts_with_the_district_s_common_synonyms(db):
