@@ -1,61 +1,15 @@
 """Every public page type costs at most ten queries with every cache empty, whether its
 listings hold a few items or many (issue 8)."""
 
-import datetime
-import io
-
 import pytest
 from django.core.cache import caches
-from django.core.files.images import ImageFile
-from django.utils import timezone
-from PIL import Image as PILImage
-from wagtail.images.models import Image
-from wagtail.rich_text import RichText
 
-from education.factories import ActivityPageFactory, ArticlePageFactory
 from education.models import ActivityIndexPage, ActivityPage, ArticlePage, TopicPage
-from honours.factories import HonourEntryPageFactory
 from honours.models import HonourEntryPage, HonourRollPage
 from merchants.models import Merchant
+from tests.utils import add_content
 
 QUERY_BUDGET = 10
-
-
-def make_image(n: int) -> Image:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (640, 360), (164, 22, 26)).save(buffer, format="PNG")
-    return Image.objects.create(title=f"示例图片{n}", file=ImageFile(buffer, name=f"p{n}.png"))
-
-
-def add_content(count: int) -> None:
-    """`count` more of everything a listing shows, each with its picture, tags and a body
-    with two pictures, on top of the demo site."""
-    topic = TopicPage.objects.live().first()
-    activities = ActivityIndexPage.objects.live().get()
-    roll = HonourRollPage.objects.live().get()
-    now = timezone.now()
-    for n in range(count):
-        body = [
-            ("paragraph", RichText("<p>示例正文</p>")),
-            ("image", {"image": make_image(n * 10 + 1), "caption": "示例", "alt_text": ""}),
-            ("image", {"image": make_image(n * 10 + 2), "caption": "示例", "alt_text": ""}),
-        ]
-        ArticlePageFactory(
-            parent=topic, cover_image=make_image(n * 10 + 3), body=body, tags=[f"示例{n}", "共同"]
-        )
-        for days in (n + 1, -(n + 1)):
-            ActivityPageFactory(
-                parent=activities,
-                start_at=now + datetime.timedelta(days=days),
-                cover_image=make_image(n * 10 + 5 + days % 2),
-                body=body,
-            )
-        HonourEntryPageFactory(
-            parent=roll,
-            photo=make_image(n * 10 + 7),
-            photo_consent=True,
-            photo_consent_record="示例：本人书面同意",
-        )
 
 
 def public_urls() -> dict[str, str]:

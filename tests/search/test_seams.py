@@ -21,6 +21,7 @@ from search.conf import DATABASE_BACKEND
 from search.seams import jieba_tokenizer
 from search.seams.engine_filters import engine_filter
 from search.seams.modelsearch_indexing import SegmentedObject, segmenting_backend_class
+from search.seams.wagtail_stream_text import stream_text
 
 from .conftest import engine_backends, engine_url, rebuild
 
@@ -174,3 +175,33 @@ def test_one_query_matches_every_type_with_the_querysets_own_sql_as_subqueries(
     with django_assert_num_queries(1):
         found = matches(PlainText("民兵"), querysets, words=["民兵"])
     assert {(index, pk) for index, pk, _score, _model in found} == {(1, live.pk), (2, hidden.pk)}
+
+
+def test_a_streams_text_read_from_its_json_is_wagtails_own(
+    demo_site, django_assert_max_num_queries
+):
+    """search/seams/wagtail_stream_text.py: the demo's bodies (headings, paragraphs, images,
+    quotes, tables) and a video and a document, as Wagtail's get_searchable_content() reads
+    them; and no image is read for it."""
+    from education.models import ActivityPage
+
+    block = ArticlePage._meta.get_field("body").stream_block
+    bodies = [
+        list(page.body.raw_data)
+        for model in (ArticlePage, ActivityPage)
+        for page in model.objects.all()
+    ]
+    extra = [
+        {"type": "video", "value": {"video": "https://example.com/v", "caption": "示例视频说明"}},
+        {"type": "document", "value": {"document": None, "title": "示例申请表"}},
+    ]
+    raws = [*bodies, extra]
+    assert any(child["type"] == "image" for raw in bodies for child in raw)
+    with django_assert_max_num_queries(0):
+        ours = [stream_text(block, raw) for raw in raws]
+    wagtails = [block.get_searchable_content(block.to_python(raw)) for raw in raws]
+    assert ours == wagtails, (
+        "A stream's text read from its JSON is no longer what Wagtail's get_searchable_content() "
+        "gives: see search/seams/wagtail_stream_text.py"
+    )
+    assert "示例视频说明" in ours[-1] and "示例申请表" in ours[-1]
