@@ -121,8 +121,12 @@ class Load:
         paths = itertools.cycle(
             READER_PATHS + [f"/search/?q={urllib.parse.quote(q)}" for q in READER_QUERIES]
         )
+        fresh = itertools.count()
         while not self.done.is_set():
             path = next(paths)
+            if self.args.fault == "engine-hang" and path.startswith("/search/"):
+                # Never a kept page: every search asks the engine, so the bound is tested.
+                path += f"&fresh={threading.get_ident()}-{next(fresh)}"
             started = time.monotonic()
             try:
                 status = browser.request(path)[0]
@@ -338,19 +342,21 @@ def report_hang(reads: list, window: tuple[float, float] | None, *, site: Site) 
     if not during:
         print("  no reader request overlapped the hang")
         return 1
-    status, seconds, _, path = max(during, key=lambda read: read[1])
+    status, seconds, started, path = max(during, key=lambda read: read[1])
     over = sum(1 for read in during if read[1] > bound)
     print(
         f"  during the hang ({resumed - hung:.0f} s): {len(during)} reader requests, slowest "
-        f"{seconds:.2f} s ({path}, status {status}); bound {bound} s (engine timeout "
-        f"{timeout} s + 1 s): {over} over it"
+        f"{seconds:.2f} s ({path}, status {status}, sent {started - hung:+.1f} s from the "
+        f"hang's start); bound {bound} s (engine timeout {timeout} s + 1 s): {over} over it"
     )
     # What the machine itself costs: the same readers when the engine answers.
-    outside = [read[1] for read in reads if read not in during]
+    outside = [read for read in reads if read not in during]
     if outside:
+        _status, slowest, started, path = max(outside, key=lambda read: read[1])
         print(
             f"  outside the hang: {len(outside)} reader requests, p95 "
-            f"{percentile(outside, 0.95):.2f} s, slowest {max(outside):.2f} s"
+            f"{percentile([read[1] for read in outside], 0.95):.2f} s, slowest {slowest:.2f} s "
+            f"({path}, sent {started - hung:+.1f} s from the hang's start)"
         )
     return int(over > 0)
 

@@ -13,3 +13,10 @@ django_application = get_wsgi_application()
 from home.page_cache import KeptPages  # noqa: E402
 
 application = KeptPages(django_application)
+
+# Every search segments its words with jieba, whose dictionary takes about half a second to
+# load (seconds on a busy machine) while every search in the process waits for it: loaded
+# here, before the server hands this process a request.
+from search.chinese import tokenizer  # noqa: E402
+
+tokenizer()

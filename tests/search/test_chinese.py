@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,17 @@ def test_the_index_holds_the_shorter_words_inside_long_ones_and_every_character(
 
 def test_the_tokenizer_is_loaded_once():
     assert chinese.tokenizer() is chinese.tokenizer()
+
+
+def test_a_web_process_has_the_dictionary_loaded_before_its_first_request():
+    """Loading it takes seconds on a busy machine, and every search in the process would wait."""
+    code = (
+        "import siteconf.wsgi; from search.seams import jieba_tokenizer as j; print(len(j._loaded))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "siteconf.settings.test"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "1"
 
 
 @pytest.mark.django_db
