@@ -176,9 +176,15 @@ def worker(size: int, backends: list[str], engine_url: str) -> list[dict]:
             }
         else:
             settings.WAGTAILSEARCH_BACKENDS = {"default": dict(DATABASE_BACKEND)}
-        throughput = indexing_throughput(documents=size)
-        p50, p95 = query_latency()
-        degraded = api.search_public("国防").degraded
+        try:
+            throughput = indexing_throughput(documents=size)
+            p50, p95 = query_latency()
+            degraded = api.search_public("国防").degraded
+        finally:
+            if backend == "engine":  # a failed run must not leave its index filling the node
+                es = health.configured_engine().es
+                for name in es.indices.get(index=f"{prefix}_*"):
+                    es.indices.delete(index=name)
         figures.append(
             {
                 "backend": backend,
@@ -190,10 +196,6 @@ def worker(size: int, backends: list[str], engine_url: str) -> list[dict]:
                 "fell_back": degraded,
             }
         )
-        if backend == "engine":
-            es = health.configured_engine().es
-            for name in es.indices.get(index=f"{prefix}_*"):
-                es.indices.delete(index=name)
     return figures
 
 
