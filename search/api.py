@@ -239,7 +239,7 @@ def search_public(query: str, *, types=(), page=1, per_page=RESULTS_PER_PAGE) ->
     shown; the facets still count every type, to switch to them."""
     selected = {key for key in types if public_type(key)} or None
     plan = plan_query(query)
-    types = public_types_for_use(public_types()) if plan else public_types()
+    types = public_types_for_use() if plan else public_types()
     return _outcome(plan, types, selected, page, per_page)
 
 

@@ -109,14 +109,14 @@ def public_types() -> tuple[SearchType, ...]:
     return tuple(sorted(_public.values(), key=lambda t: (t.position, order.index(t.key))))
 
 
-def public_types_for_use(types: Iterable[SearchType]) -> tuple[SearchType, ...]:
-    """The types with their querysets built once for one search, not at every use, and pages
+def public_types_for_use() -> tuple[SearchType, ...]:
+    """public_types() with their querysets built once for one search, not at every use, and pages
     under a view restriction left out of every page type. Wagtail's public() reads the
     restrictions each time it filters a queryset; here they are read once for all the types,
     as a filter on the pages' paths that the engine and the database both apply."""
     private = None
     built = []
-    for search_type in types:
+    for search_type in public_types():
         queryset = search_type.queryset()
         if issubclass(queryset.model, Page):
             if private is None:

@@ -14,7 +14,7 @@ from .health import (
     engine_serves_searches,
     mark_engine_down,
 )
-from .registry import SearchType, public_types, public_types_for_use
+from .registry import SearchType, public_types_for_use
 from .seams.engine_filters import engine_filter
 
 SUGGESTIONS = 8
@@ -32,7 +32,7 @@ def suggest(*, query: str, limit: int = SUGGESTIONS) -> list[Suggestion]:
     text = " ".join(query.split())[:50]
     if not text:
         return []
-    types = public_types_for_use(public_types())
+    types = public_types_for_use()
     backend = configured_engine()
     if backend is not None and engine_serves_searches():
         try:
