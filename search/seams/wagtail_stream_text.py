@@ -7,7 +7,8 @@ showing ten illustrated articles would read images ten times for text they do no
 
 Relied on (tests/search/test_seams.py pins that the text is Wagtail's own):
 - the stored JSON (`StreamValue.raw_data`): a stream is a list of {"type", "value"}, a struct
-  a dict of its children's values, a list a list of {"type": "item", "value"} or of values;
+  a dict of its children's values, a list a list of {"type": "item", "value", "id"} or, stored
+  before Wagtail 2.16, of bare values (told apart as ListBlock.to_python does);
 - a container block (stream, struct, list) whose class keeps Wagtail's own
   get_searchable_content() gathers its children's text and nothing else;
 - a block whose class keeps Block.get_searchable_content() (the choosers) has no text.
@@ -23,7 +24,7 @@ def _is(block, owner) -> bool:
 def _list_items(raw) -> list:
     return [
         item["value"]
-        if isinstance(item, dict) and item.get("type") == "item" and "value" in item
+        if isinstance(item, dict) and item.get("type") == "item" and {"id", "value"} <= item.keys()
         else item
         for item in raw or []
     ]

@@ -12,6 +12,7 @@ from django.db import connection
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseMapping
 from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
 from modelsearch.query import MATCH_ALL, PlainText
+from wagtail import blocks
 from wagtail.search.models import IndexEntry
 
 from education.models import ArticlePage
@@ -205,3 +206,7 @@ def test_a_streams_text_read_from_its_json_is_wagtails_own(
         "gives: see search/seams/wagtail_stream_text.py"
     )
     assert "示例视频说明" in ours[-1] and "示例申请表" in ours[-1]
+    # Lists, in the stored format of today and of before Wagtail 2.16.
+    listed = blocks.ListBlock(blocks.CharBlock())
+    for raw in ([{"type": "item", "value": "示例一", "id": "a"}], ["示例二"]):
+        assert stream_text(listed, raw) == listed.get_searchable_content(listed.to_python(raw))
