@@ -16,6 +16,7 @@ from modelsearch.backends.elasticsearch9 import Elasticsearch9SearchBackend
 from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
 from modelsearch.utils import deep_update
 
+from .deadline import engine_wait
 from .documents import title_of
 from .geo import has_location, location_of
 from .seams.modelsearch_indexing import (
@@ -95,21 +96,37 @@ class _ChineseEngineMixin(SegmentingQueriesMixin):
         )
         super().__init__(params)
 
+    def query_engine(self, *, index: str, body: dict) -> dict:
+        """One search, waiting no longer than the current request has left (search.deadline)."""
+        return self._search_waiting(
+            index=index, body=body, seconds=engine_wait(timeout=self.timeout)
+        )
 
-class Elasticsearch8Backend(_ChineseEngineMixin, Elasticsearch8SearchBackend):
+
+class _ElasticsearchClient:
+    def _search_waiting(self, *, index, body, seconds):
+        return self.es.options(request_timeout=seconds).search(index=index, body=body)
+
+
+class _OpenSearchClient:
+    def _search_waiting(self, *, index, body, seconds):
+        return self.es.search(index=index, body=body, request_timeout=seconds)
+
+
+class Elasticsearch8Backend(_ChineseEngineMixin, _ElasticsearchClient, Elasticsearch8SearchBackend):
     pass
 
 
-class Elasticsearch9Backend(_ChineseEngineMixin, Elasticsearch9SearchBackend):
+class Elasticsearch9Backend(_ChineseEngineMixin, _ElasticsearchClient, Elasticsearch9SearchBackend):
     pass
 
 
-class OpenSearch2Backend(_ChineseEngineMixin, OpenSearch3SearchBackend):
+class OpenSearch2Backend(_ChineseEngineMixin, _OpenSearchClient, OpenSearch3SearchBackend):
     """modelsearch's opensearch2 backend passes positional arguments that opensearch-py 3
     (the client we install, which serves OpenSearch 2 servers too) refuses; its opensearch3
     backend calls the same APIs by keyword, so OpenSearch 2 goes through it (a seam: see
     tests/search/test_seams.py, which runs it against an OpenSearch 2 node)."""
 
 
-class OpenSearch3Backend(_ChineseEngineMixin, OpenSearch3SearchBackend):
+class OpenSearch3Backend(_ChineseEngineMixin, _OpenSearchClient, OpenSearch3SearchBackend):
     pass

@@ -77,7 +77,7 @@ def search(backend, plan, types, selected, start, stop):
         found = found.post_filter(_type_filter(filters, selected))
     found.aggs.bucket("types", "filters", filters=filters)
     found = found.source(False).extra(track_total_hits=True)[start:stop]
-    response = backend.es.search(index=index_names(backend, types), body=found.to_dict())
+    response = backend.query_engine(index=index_names(backend, types), body=found.to_dict())
     hits = [(by_key[hit["matched_queries"][0]], hit["_id"]) for hit in response["hits"]["hits"]]
     buckets = response["aggregations"]["types"]["buckets"]
     counts = {key: buckets[key]["doc_count"] for key in filters}
@@ -90,7 +90,7 @@ def related(backend, plan, types, limit):
     by_key = {t.key: t for t in types}
     query = Q("bool", must=[characters_query(plan)], filter=[_type_filter(filters, filters)])
     found = Search().query(query).source(False)[:limit]
-    response = backend.es.search(index=index_names(backend, types), body=found.to_dict())
+    response = backend.query_engine(index=index_names(backend, types), body=found.to_dict())
     return [(by_key[hit["matched_queries"][0]], hit["_id"]) for hit in response["hits"]["hits"]]
 
 
@@ -108,7 +108,7 @@ def _all_within(backend, queryset, query: Q, **sort) -> dict:
     if sort:
         found = found.sort(sort)
     index = backend.get_index_for_model(queryset.model).name
-    return backend.es.search(index=index, body=found.source(False)[: len(keys)].to_dict())
+    return backend.query_engine(index=index, body=found.source(False)[: len(keys)].to_dict())
 
 
 def matching_keys(backend, plan, queryset) -> list:

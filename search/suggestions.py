@@ -47,7 +47,7 @@ def _engine_hits(backend, types, text, limit):
     named = [Q("bool", filter=[engine_filter(backend, t.queryset())], _name=t.key) for t in types]
     prefix = Q("match_phrase_prefix", **{TITLE_FIELD: {"query": text, "max_expansions": 20}})
     search = Search().query(Q("bool", must=[prefix], filter=[Q("bool", should=named)]))
-    response = backend.es.search(
+    response = backend.query_engine(
         index=index_names(backend, types), body=search.source(False)[:limit].to_dict()
     )
     return [(by_key[hit["matched_queries"][0]], hit["_id"]) for hit in response["hits"]["hits"]]

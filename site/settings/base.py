@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # header the others add. It applies their guards itself: the https redirect, allowed
     # hosts, static files (home/page_cache.py; site/wsgi.py serves kept pages even earlier).
     "home.page_cache.PageCacheMiddleware",
+    # Starts the clock SEARCH_TIMEOUT counts from (search/deadline.py).
+    "search.deadline.SearchDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

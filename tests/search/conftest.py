@@ -33,11 +33,13 @@ def engine_url() -> str:
     )
 
 
-def engine_backends(urls: str | list[str], prefix: str, *, replicas: int = 0) -> dict:
+def engine_backends(
+    urls: str | list[str], prefix: str, *, replicas: int = 0, timeout: int = 5
+) -> dict:
     urls = [urls] if isinstance(urls, str) else urls
     return {
         "default": engine_settings(
-            engine="opensearch2", urls=urls, index=prefix, replicas=replicas
+            engine="opensearch2", urls=urls, index=prefix, replicas=replicas, timeout=timeout
         ),
         FALLBACK: dict(DATABASE_BACKEND),
     }

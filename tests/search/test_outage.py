@@ -7,15 +7,19 @@ Each test starts its own nodes (tools/opensearch/node.py), apart from the shared
 """
 
 import io
+import os
+import signal
 import time
 import uuid
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from search import api, health
+from search.deadline import SearchDeadlineMiddleware
 from search.models import PendingIndexUpdate
 from search.status import index_status
 from tools.opensearch.node import start_node
@@ -74,6 +78,33 @@ def test_saves_go_on_while_the_engine_is_down_and_it_catches_up(
     assert not caught_up.degraded
     assert titles(caught_up) == ["民兵应急演练通知", "民兵训练公告（修订）"]
     assert added.pk in {result.object.pk for result in caught_up.results}
+
+
+def test_a_hung_engine_holds_a_search_no_longer_than_its_timeout(own_node, settings, article):
+    """SEARCH_TIMEOUT counts from the request's arrival: a request that worked for a while
+    before asking a hung engine (SIGSTOP, as in `make load --fault engine-hang`) still answers,
+    from the database, within the timeout and a second."""
+    timeout, own_work = 4, 2.5
+    settings.WAGTAILSEARCH_BACKENDS = engine_backends(
+        own_node.url, f"hang-{uuid.uuid4().hex[:8]}", timeout=timeout
+    )
+    article(title="民兵训练公告")
+    rebuild()
+
+    def view(request):
+        time.sleep(own_work)  # the request's own work before its search
+        return api.search_public("民兵")
+
+    os.killpg(own_node.pid, signal.SIGSTOP)
+    try:
+        arrived = time.monotonic()
+        outcome = SearchDeadlineMiddleware(view)(RequestFactory().get("/search/"))
+        waited = time.monotonic() - arrived
+    finally:
+        os.killpg(own_node.pid, signal.SIGCONT)
+    assert outcome.degraded and titles(outcome) == ["民兵训练公告"]
+    # Each call waiting the whole timeout would take own_work + timeout = 6.5 s.
+    assert waited < timeout + 1, f"the search answered after {waited:.1f} s"
 
 
 def test_a_three_node_cluster_answers_with_one_node_down(settings, article, indexed):
