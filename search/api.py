@@ -10,19 +10,14 @@ characters apart are offered separately, as `related`.
 """
 
 import dataclasses
-import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
-from wagtail.models import Page
-from wagtail.search import index
 
 from . import database_search, engine_search, highlight
 from .documents import text_of, title_of
@@ -35,6 +30,7 @@ from .health import (
     engine_serves_searches,
     mark_engine_down,
 )
+from .loading import loaded
 from .query import QueryPlan, plan_query
 from .registry import SearchType, public_type, public_types, public_types_for_use, url_of
 
@@ -84,52 +80,6 @@ class _Found:
     related: list  # [(type, pk)]
     # (type key, str(pk)) → the object's own model, where the database's index entry said it.
     models: dict = dataclasses.field(default_factory=dict)
-
-
-@functools.cache
-def _has_subclasses(model) -> bool:
-    return any(other is not model and issubclass(other, model) for other in apps.get_models())
-
-
-def _for_results(queryset: QuerySet) -> QuerySet:
-    """The queryset loading what results show: each page in its most specific class (only
-    when the type has subclasses: asking costs a query), and the related objects whose text a
-    snippet shows (an article's tags, a merchant's street) with it, not one query per result."""
-    model = queryset.model
-    if issubclass(model, Page) and _has_subclasses(model):
-        return queryset.specific()
-    for field in model.get_search_fields():
-        if not isinstance(field, index.RelatedFields):
-            continue
-        try:
-            relation = model._meta.get_field(field.field_name)
-        except FieldDoesNotExist:  # a method or property: read as it comes
-            continue
-        if relation.many_to_one or relation.one_to_one:
-            queryset = queryset.select_related(field.field_name)
-        else:
-            queryset = queryset.prefetch_related(field.field_name)
-    return queryset
-
-
-def _loaded(hits, models: dict) -> list[tuple[SearchType, object]]:
-    """The objects of [(type, pk)], in order; those gone from the database (or no longer
-    visible) since they were indexed are left out. A page whose own model is known (`models`)
-    is read from that model, one query per model, where Wagtail's specific() would read the
-    base pages first."""
-    groups: dict = {}
-    for t, pk in hits:
-        model = models.get((t.key, str(pk)))
-        if model is None or not issubclass(model, t.model):  # e.g. a proxy's concrete model
-            model = t.model
-        groups.setdefault((t.key, model), (t, model, []))[2].append(pk)
-    objects = {}
-    for t, model, ids in groups.values():
-        # A subclass's objects are what the type may show: the search checked them just now.
-        queryset = t.queryset() if model is t.model else model._default_manager.all()
-        for obj in _for_results(queryset).filter(pk__in=ids):
-            objects[(t.key, str(obj.pk))] = obj
-    return [(t, objects[(t.key, str(pk))]) for t, pk in hits if (t.key, str(pk)) in objects]
 
 
 def _database_found(plan, types, selected, start, stop) -> _Found:
@@ -205,7 +155,7 @@ def _results(hits, plan: QueryPlan, models: dict) -> tuple[Result, ...]:
             title=highlight.mark(title_of(obj), terms),
             snippet=highlight.snippet(text_of(obj), terms),
         )
-        for t, obj in _loaded(hits, models)
+        for t, obj in loaded(hits, models)
     )
 
 

@@ -53,6 +53,22 @@ def test_synonyms_from_the_admin_find_each_other(search_backend, article):
     assert titles(api.search_public("小候鸟 夏令营")) == ["关爱军人子女成长"]
 
 
+def test_section_pages_are_shown_as_their_own_models(search_backend, topic, home_page):
+    """栏目 holds pages of many models, read in one query for all: each result is its own
+    model (a home page, a topic), so its snippet shows that model's own fields."""
+    home_page.hero_text = "海防线上的双拥故事。"
+    home_page.save()
+    topic.summary = "海防知识，一月一讲。"
+    topic.save()
+    rebuild()
+
+    outcome = api.search_public("海防", types=["page"])
+    shown = {type(result.object).__name__: str(result.snippet) for result in outcome.results}
+    assert shown.keys() == {"HomePage", "TopicPage"}
+    assert "<mark>海防</mark>线上的双拥故事" in shown["HomePage"]
+    assert "<mark>海防</mark>知识，一月一讲" in shown["TopicPage"]
+
+
 def test_results_across_types_with_facet_counts_and_a_type_filter(
     search_backend, article, home_page
 ):
