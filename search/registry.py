@@ -8,9 +8,16 @@ what one of its indexed objects holds. The search functions read only this regis
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Length, Substr
 from django.utils.functional import Promise
-from wagtail.models import Page
+from wagtail.models import (
+    Collection,
+    CollectionMember,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+)
 
 
 def url_of(obj) -> str:
@@ -68,8 +75,8 @@ def register_public(
     boost: float = 1.0,
 ) -> SearchType:
     """Declare what the public search may find of a model: `queryset()` is evaluated per search
-    (live, listed … as the app defines it). Pages under a view restriction are left out by
-    the search itself (public_types_for_use)."""
+    (live, listed … as the app defines it). What a view restriction hides is left out by the
+    search itself (public_types_for_use)."""
     search_type = SearchType(key, label, model, queryset, url, position, boost)
     _public[key] = search_type
     return search_type
@@ -110,20 +117,46 @@ def public_types() -> tuple[SearchType, ...]:
 
 
 def public_types_for_use() -> tuple[SearchType, ...]:
-    """public_types() with their querysets built once for one search, not at every use, and pages
-    under a view restriction left out of every page type. Wagtail's public() reads the
+    """public_types() with their querysets built once for one search, not at every use, and what
+    Wagtail's view restrictions hide left out of every type: the pages under a restricted page,
+    the documents (any collection member) in a restricted collection. Wagtail's public() reads the
     restrictions each time it filters a queryset; here they are read once for all the types,
-    as a filter on the pages' paths that the engine and the database both apply."""
-    private = None
+    as filters on pages' paths and collection keys that the engine and the database both
+    apply."""
+    restricted = None
     built = []
     for search_type in public_types():
         queryset = search_type.queryset()
-        if issubclass(queryset.model, Page):
-            if private is None:
-                private = Page.objects.all().private_q()
-            queryset = queryset.exclude(private)
+        if issubclass(queryset.model, (Page, CollectionMember)):
+            if restricted is None:
+                restricted = _restricted()
+            if hidden := restricted.get(issubclass(queryset.model, Page)):
+                queryset = queryset.exclude(hidden)
         built.append(replace(search_type, queryset=_fixed(queryset)))
     return tuple(built)
+
+
+def _restricted() -> dict[bool, Q]:
+    """{True: the pages under a view restriction, False: the collection members in or under a
+    restricted collection}, each present only when there are some; read in one query."""
+    text = CharField()
+    pages = PageViewRestriction.objects.values_list(Value("page", output_field=text), "page__path")
+    # A collection's path begins with the path of each collection above it.
+    under_restriction = CollectionViewRestriction.objects.filter(
+        collection__path=Substr(OuterRef("path"), 1, Length("collection__path"))
+    )
+    collections = (
+        Collection.objects.filter(Exists(under_restriction))
+        .order_by()
+        .values_list(Value("collection", output_field=text), Cast("pk", output_field=text))
+    )
+    hidden = {}
+    for kind, value in pages.union(collections, all=True):
+        if kind == "page":
+            hidden[True] = hidden.get(True, Q()) | Q(path__startswith=value)
+        else:
+            hidden[False] = hidden.get(False, Q()) | Q(collection_id=int(value))
+    return hidden
 
 
 def _fixed(queryset: QuerySet) -> Callable[[], QuerySet]:

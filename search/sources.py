@@ -3,23 +3,11 @@ live, public page (sections, topics, the home page) under "栏目"."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Page
+from wagtail.models import Page
 
 from .registry import public_types, register_public
 
 OTHER_PAGES = "page"
-
-
-def _public_documents():
-    restricted = set()
-    for restriction in CollectionViewRestriction.objects.select_related("collection"):
-        restricted.update(
-            Collection.objects.descendant_of(restriction.collection, inclusive=True).values_list(
-                "pk", flat=True
-            )
-        )
-    documents = get_document_model().objects.all()
-    return documents.exclude(collection_id__in=sorted(restricted)) if restricted else documents
 
 
 def _other_pages():
@@ -35,7 +23,8 @@ def register() -> None:
         key="document",
         label=_("文件"),
         model=get_document_model(),
-        queryset=_public_documents,
+        # Those in a restricted collection are left out by the search (public_types_for_use).
+        queryset=lambda: get_document_model().objects.all(),
         position=90,
     )
     register_public(

@@ -1,7 +1,9 @@
 """What the search page costs with every cache empty, on the demo content and the database
 backend, whatever it finds: results of many types, one type, a later page, or nothing but
-related texts. Issue 8's budget is ten; the search is not there yet, and this ceiling keeps
-it from growing back (BENCHMARKS.md lists the queries left)."""
+related texts. Issue 8's budget is ten: met while the results shown are pages, of any models
+(one query for all of them, one for the articles' tags); each other model shown among them
+(merchants, service points, documents) costs one query more, which the budget does not allow
+yet (BENCHMARKS.md lists the queries)."""
 
 import pytest
 from django.core.cache import caches
@@ -16,7 +18,7 @@ from .conftest import rebuild
 # view restrictions were read once for every type, and 18 while the images in the results'
 # bodies were read for their text (19 for ten illustrated articles), 16 while each model of
 # the pages shown took its own query.
-QUERY_CEILING = 11
+QUERY_CEILING = 10
 
 
 @pytest.mark.parametrize(
@@ -58,3 +60,19 @@ def test_a_page_of_illustrated_results_stays_within_the_budget(
     with django_assert_max_num_queries(QUERY_CEILING):
         response = client.get(reverse("search"), params)
     assert response.context["outcome"].total == 10
+
+
+def test_each_other_model_shown_costs_one_query_more(
+    settings, client, demo_site, django_assert_max_num_queries
+):
+    """服务 shows pages (articles among them), merchants and service points on its first page:
+    the pages in one query, their tags in one, then one for each other model: two over."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": dict(DATABASE_BACKEND)}
+    rebuild()
+    params = {"q": "服务"}
+    shown = {r.type.key for r in client.get(reverse("search"), params).context["outcome"].results}
+    assert {"merchant", "service_point"} <= shown
+    for cache in caches.all():
+        cache.clear()
+    with django_assert_max_num_queries(QUERY_CEILING + 2):
+        client.get(reverse("search"), params)

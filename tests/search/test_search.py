@@ -1,9 +1,11 @@
 """What people searching the site get, on the database backend and on the engine alike."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import PageViewRestriction
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from honours.factories import HonourEntryPageFactory, HonourRollPageFactory
 from merchants.factories import MerchantFactory, OfferFactory
@@ -157,6 +159,29 @@ def test_a_section_under_a_view_restriction_is_found_by_no_type(search_backend, 
 
     assert titles(api.search_public("民兵")) == ["民兵训练公告"]
     assert [s.title for s in suggest(query="民兵")] == ["民兵训练公告"]
+
+
+def test_documents_in_a_restricted_collection_are_not_found(search_backend):
+    """A collection under a view restriction hides its documents and those of the collections
+    inside it; the documents of other collections are found."""
+    root = Collection.get_first_root_node()
+    private = root.add_child(name="内部资料")
+    inner = private.add_child(name="内部资料（二）")
+    open_collection = root.add_child(name="公开资料")
+    for title, collection in (
+        ("征兵政策问答（内部）", private),
+        ("征兵体检须知（内部）", inner),
+        ("征兵宣传手册", open_collection),
+    ):
+        get_document_model().objects.create(
+            title=title, collection=collection, file=ContentFile(b"sample", name="sample.txt")
+        )
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type="password", password="x"
+    )
+    rebuild()
+
+    assert titles(api.search_public("征兵", types=["document"])) == ["征兵宣传手册"]
 
 
 def test_a_save_is_found_and_a_delete_is_gone_without_a_rebuild(search_backend, article, indexed):
