@@ -130,15 +130,16 @@ def public_types_for_use() -> tuple[SearchType, ...]:
         if issubclass(queryset.model, (Page, CollectionMember)):
             if restricted is None:
                 restricted = _restricted()
-            if hidden := restricted.get(issubclass(queryset.model, Page)):
+            kind = "page" if issubclass(queryset.model, Page) else "collection"
+            if hidden := restricted.get(kind):
                 queryset = queryset.exclude(hidden)
         built.append(replace(search_type, queryset=_fixed(queryset)))
     return tuple(built)
 
 
-def _restricted() -> dict[bool, Q]:
-    """{True: the pages under a view restriction, False: the collection members in or under a
-    restricted collection}, each present only when there are some; read in one query."""
+def _restricted() -> dict[str, Q]:
+    """{"page": the pages under a view restriction, "collection": the collection members in or
+    under a restricted collection}, each present only when there are some; one query."""
     text = CharField()
     pages = PageViewRestriction.objects.values_list(Value("page", output_field=text), "page__path")
     # A collection's path begins with the path of each collection above it.
@@ -152,10 +153,8 @@ def _restricted() -> dict[bool, Q]:
     )
     hidden = {}
     for kind, value in pages.union(collections, all=True):
-        if kind == "page":
-            hidden[True] = hidden.get(True, Q()) | Q(path__startswith=value)
-        else:
-            hidden[False] = hidden.get(False, Q()) | Q(collection_id=int(value))
+        q = Q(path__startswith=value) if kind == "page" else Q(collection_id=int(value))
+        hidden[kind] = hidden.get(kind, Q()) | q
     return hidden
 
 
