@@ -17,9 +17,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from modelsearch.backends import get_search_backend
 
 from search import api, health
+from search.conf import engine_settings
 from search.deadline import SearchDeadlineMiddleware
+from search.health import ENGINE_ERRORS
 from search.models import PendingIndexUpdate
 from search.status import index_status
 from tools.opensearch.node import start_node
@@ -95,16 +98,30 @@ def test_a_hung_engine_holds_a_search_no_longer_than_its_timeout(own_node, setti
         time.sleep(own_work)  # the request's own work before its search
         return api.search_public("民兵")
 
+    # The Elasticsearch client family passes its wait another way (no Elasticsearch node runs
+    # here): its request to the stopped node must give up as early.
+    settings.WAGTAILSEARCH_BACKENDS["elasticsearch"] = engine_settings(
+        engine="elasticsearch8", urls=[own_node.url], index="hang", timeout=timeout
+    )
+
+    def elasticsearch_view(request):
+        time.sleep(own_work)
+        with pytest.raises(ENGINE_ERRORS):
+            get_search_backend("elasticsearch").query_engine(index="hang_any", body={})
+
     os.killpg(own_node.pid, signal.SIGSTOP)
     try:
-        arrived = time.monotonic()
-        outcome = SearchDeadlineMiddleware(view)(RequestFactory().get("/search/"))
-        waited = time.monotonic() - arrived
+        waited = {}
+        for name, view_of in (("opensearch", view), ("elasticsearch", elasticsearch_view)):
+            arrived = time.monotonic()
+            outcome = SearchDeadlineMiddleware(view_of)(RequestFactory().get("/search/"))
+            waited[name] = time.monotonic() - arrived
+            if name == "opensearch":
+                assert outcome.degraded and titles(outcome) == ["民兵训练公告"]
     finally:
         os.killpg(own_node.pid, signal.SIGCONT)
-    assert outcome.degraded and titles(outcome) == ["民兵训练公告"]
     # Each call waiting the whole timeout would take own_work + timeout = 6.5 s.
-    assert waited < timeout + 1, f"the search answered after {waited:.1f} s"
+    assert all(seconds < timeout + 1 for seconds in waited.values()), waited
 
 
 def test_a_three_node_cluster_answers_with_one_node_down(settings, article, indexed):
