@@ -512,7 +512,8 @@ def run(args) -> int:
     fault_result.pop("hang_monotonic", None)
     print(f"  fault: {fault_result}")
     problems = (
-        counts["duplicates"]
+        lost_reference  # a family whose request was stored must have got its reference
+        + counts["duplicates"]
         + counts["attachment_problems"]
         + counts["without_receipt"]
         + counts["receipts_twice"]
