@@ -8,8 +8,10 @@ import psycopg
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import close_old_connections, connection
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.views.defaults import server_error
 from django_tasks_db.models import DBTaskResult
 
 from home.personal_data import id_number_check_char
@@ -625,6 +627,15 @@ def test_the_family_gets_its_reference_when_the_database_blinks_after_submitting
     # Django's test client skips: done here as the request handler does in production.
     close_old_connections()
     assert "王丽" in client.get(DONE).content.decode()
+
+
+def test_the_error_page_tells_a_family_who_just_submitted_not_to_submit_again():
+    """When the database goes away between storing a request and answering (the session
+    saved after the commit), the family sees the error page: it says the request may have
+    arrived and that its reference comes by SMS (the receipt is queued with the request)."""
+    page = server_error(RequestFactory().get(DONE)).content.decode()
+    assert "申请可能已经收到" in page and "受理编号会以短信发到" in page
+    assert "请先不要重复提交" in page
 
 
 def test_a_forged_receipt_cookie_shows_no_reference(client, db):
