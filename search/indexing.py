@@ -15,7 +15,6 @@ generation once they are in, so no search kept meanwhile outlives them.
 
 import logging
 import threading
-from functools import partial
 
 from django.apps import apps
 from django.core.cache import cache
@@ -209,9 +208,15 @@ def _enqueue(model_label: str, object_id) -> None:
     """One index update per object and commit: a request saved and given its history row in
     one transaction is indexed once. A transaction's on-commit callbacks run together, right
     at its commit, before this thread changes anything else; so the keys enqueued by them are
-    forgotten at the next change, and a rolled-back transaction leaves nothing behind."""
+    forgotten at the next change, and a rolled-back transaction leaves nothing behind.
+
+    Robust: a database lost right after the commit costs this update (logged; `update_index`
+    restores it), never the answer to the change that was stored, such as a family's
+    reference."""
     _enqueued.keys.clear()
-    transaction.on_commit(partial(_enqueue_once, (model_label, str(object_id))))
+    key = (model_label, str(object_id))
+    # A lambda, not a partial: Django names a failed robust callback by its __qualname__.
+    transaction.on_commit(lambda: _enqueue_once(key), robust=True)
 
 
 def _enqueue_once(key: tuple[str, str]) -> None:

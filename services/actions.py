@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks.base import Task
 
 from .attachments import MAX_ATTACHMENTS, CheckedFile, check_attachment, check_total_pixels
 from .models import (
@@ -41,7 +42,7 @@ from .models import (
     Status,
     validate_no_markup,
 )
-from .notifications import after_commit, notify_applicant, notify_staff
+from .notifications import notify_applicant, notify_staff, notify_with_change
 from .privacy import phone_digest
 from .rules import RULES, documents_needed
 from .selectors import eligible_assignees, missing_documents
@@ -250,6 +251,9 @@ def service_request_submit(
                     documents=checked_documents,
                     uploaded_by=entered_by,
                 )
+                # Queued with the request: stored means the family's receipt will be sent.
+                notify_with_change(notify_applicant, request_id=service_request.pk)
+                notify_with_change(notify_staff, request_id=service_request.pk)
             break
         except IntegrityError:
             existing = ServiceRequest.objects.filter(submission_key=submission_key).first()
@@ -271,8 +275,6 @@ def service_request_submit(
         len(checked_files) + len(checked_documents),
         entered_by is not None,
     )
-    after_commit(notify_applicant, request_id=service_request.pk)
-    after_commit(notify_staff, request_id=service_request.pk)
     return service_request
 
 
@@ -284,9 +286,11 @@ def _record_change(
     note: str,
     kind: EventKind,
     to_status: str,
+    notify: Iterable[Task] = (),
     **changes,
 ) -> ServiceRequestEvent:
-    """The optimistic update and its history row, in one transaction."""
+    """The optimistic update, its history row and the notifications about it, in one
+    transaction."""
     now = timezone.now()
     if to_status != service_request.status and to_status in CLOSED_STATUSES:
         changes["closed_at"] = now
@@ -306,6 +310,8 @@ def _record_change(
             note=note,
             created_at=now,
         )
+        for notification in notify:
+            notify_with_change(notification, request_id=service_request.pk)
     service_request.refresh_from_db()
     logger.info(
         "Service request %s v%d: %s %s → %s by %s",
@@ -351,11 +357,12 @@ def _step(
     return transition
 
 
-def _notify(transition: Transition, *, service_request: ServiceRequest) -> None:
-    if Notify.APPLICANT in transition.notify:
-        after_commit(notify_applicant, request_id=service_request.pk)
-    if Notify.STAFF in transition.notify:
-        after_commit(notify_staff, request_id=service_request.pk)
+def _notifications(transition: Transition) -> list[Task]:
+    return [
+        task
+        for whom, task in ((Notify.APPLICANT, notify_applicant), (Notify.STAFF, notify_staff))
+        if whom in transition.notify
+    ]
 
 
 def service_request_transition(
@@ -378,8 +385,8 @@ def service_request_transition(
         note=note.strip(),
         kind=EventKind.STATUS,
         to_status=to_status,
+        notify=_notifications(transition),
     )
-    _notify(transition, service_request=service_request)
     return event
 
 
@@ -434,6 +441,8 @@ def service_request_add_documents(
             note=_("申请人补充了 %(count)d 份材料。") % {"count": count},
             kind=kind,
             to_status=to_status,
+            # Staff hear of documents sent on their own, as of any step the table announces.
+            notify=[notify_staff] if transition is None else _notifications(transition),
         )
         _store_attachments(
             service_request=service_request,
@@ -441,10 +450,6 @@ def service_request_add_documents(
             documents=checked_documents,
             uploaded_by=None,
         )
-    if transition is not None:
-        _notify(transition, service_request=service_request)
-    else:
-        after_commit(notify_staff, request_id=service_request.pk)
     return event
 
 
@@ -467,8 +472,8 @@ def service_request_assign(
         kind=EventKind.ASSIGNMENT,
         to_status=service_request.status,
         assignee=assignee,
+        notify=[notify_staff],
     )
-    after_commit(notify_staff, request_id=service_request.pk)
     return event
 
 

@@ -10,16 +10,17 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks.base import Task
 
 from home.personal_data import mask_mobile_number
 from worker.delivery import deliver_once
+from worker.django_tasks_db import enqueue_with_transaction
 
 from .models import ServiceRequest, Status
 from .selectors import staff_to_notify
@@ -116,5 +117,7 @@ def notify_staff(*, request_id: int) -> None:
     )
 
 
-def after_commit(notification, *, request_id: int) -> None:
-    transaction.on_commit(lambda: notification.enqueue(request_id=request_id), robust=True)
+def notify_with_change(notification: Task, *, request_id: int) -> None:
+    """Called inside the change's transaction: the message is queued with the change, so a
+    change that was stored is told of even when the database goes away right after."""
+    enqueue_with_transaction(notification, request_id=request_id)

@@ -4,12 +4,14 @@ Personal data travels only in POST bodies and the server-side session, never in 
 """
 
 import datetime
+import logging
 import uuid
 from contextlib import ExitStack
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -63,6 +65,8 @@ from .selectors import (
 from .storage import PrivateStorageUnavailable
 from .tracking import client_ip, service_request_track
 from .workflow import RESUME, Actor, transitions_from
+
+logger = logging.getLogger(__name__)
 
 SUBMITTED_SESSION_KEY = "services:submitted"
 # The reference of the request just sent, signed, for the confirmation page alone: if the
@@ -261,6 +265,7 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
                     "at": timezone.now().isoformat(),
                 }
                 draft_clear(request, request_type)
+                _save_session_after_submitting(request, service_request)
                 response = _see_other("services:done")
                 response.set_signed_cookie(
                     RECEIPT_COOKIE,
@@ -288,6 +293,20 @@ def check(request: HttpRequest, request_type: str) -> HttpResponse:
         confirm = ConfirmForm(**confirm_kwargs)
     draft_refresh(request, request_type, draft)
     return _check_page(request, request_type, application, draft, confirm)
+
+
+def _save_session_after_submitting(request: HttpRequest, service_request: ServiceRequest) -> None:
+    """The request is stored, so the answer carrying its reference must go out even if the
+    database went away since the commit: the session is saved here, where losing it costs
+    only its tidying (the draft's token finds the same request again), not by the
+    middleware, which would turn a failed save into an error page."""
+    try:
+        request.session.save()
+    except (DatabaseError, UpdateError):
+        logger.warning(
+            "Session not saved after service request %s was submitted", service_request.reference
+        )
+    request.session.modified = False
 
 
 def _confirm_kwargs(application: ApplicationForm, draft: Draft) -> dict:
@@ -346,25 +365,34 @@ def done(request: HttpRequest) -> HttpResponse:
     try:
         return _confirmation(request)
     except DatabaseError:
-        reference = request.get_signed_cookie(
-            RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=DRAFT_TTL_SECONDS
-        )
         # A page of its own, with nothing the database would be asked for.
-        return render(request, "services/done_offline.html", {"reference": reference})
+        return render(request, "services/done_offline.html", {"reference": _receipt(request)})
+
+
+def _receipt(request: HttpRequest) -> str | None:
+    return request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=DRAFT_TTL_SECONDS
+    )
 
 
 def _confirmation(request: HttpRequest) -> HttpResponse:
     submitted = request.session.get(SUBMITTED_SESSION_KEY)
     at = submitted and submitted.get("at")
-    if not at or (timezone.now() - datetime.datetime.fromisoformat(at)).total_seconds() > (
+    if at and (timezone.now() - datetime.datetime.fromisoformat(at)).total_seconds() <= (
         DRAFT_TTL_SECONDS
     ):
+        reference = submitted["reference"]
+    else:
         request.session.pop(SUBMITTED_SESSION_KEY, None)
-        return redirect("services:index")
+        # The session may not have been saved after submitting (the database was away): the
+        # receipt, signed and sent to this browser alone, vouches for the same request.
+        reference = _receipt(request)
+        if reference is None:
+            return redirect("services:index")
     # The street for the summary and the attachments for both lists, read once each.
     service_request = get_object_or_404(
         ServiceRequest.objects.select_related("district").prefetch_related("attachments"),
-        reference=submitted["reference"],
+        reference=reference,
     )
     return render(
         request,
@@ -384,7 +412,9 @@ def clear(request: HttpRequest) -> HttpResponse:
     draft_clear(request)
     request.session.pop(SUBMITTED_SESSION_KEY, None)
     messages.success(request, _("已清除您在本机填写的申请内容。"))
-    return _see_other("services:index")
+    response = _see_other("services:index")
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("services:done"), samesite="Lax")
+    return response
 
 
 @never_cache

@@ -7,8 +7,11 @@ tests/worker/test_contract.py fails loudly if the fields or statuses used here c
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks.base import Task
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 # A task that failed only because the database went away may run again; any other failure is
@@ -17,6 +20,24 @@ DATABASE_ERRORS = (
     "django.db.utils.OperationalError",
     "django.db.utils.InterfaceError",
 )
+
+
+def enqueue_with_transaction(task: Task, **kwargs) -> None:
+    """Queues `task` so that it stands or falls with the transaction around the call.
+
+    The database queue takes it inside that transaction: the worker sees it only once the
+    transaction commits, and a commit that succeeded leaves it queued even when the database
+    goes away the moment after (as a restart does), before any on-commit callback could run.
+    Any other backend, such as the immediate one that runs tasks at once, gets it after the
+    commit: a task must never see work that may still be rolled back.
+    """
+    if (
+        isinstance(task.get_backend(), DatabaseBackend)
+        and transaction.get_connection().in_atomic_block
+    ):
+        task.enqueue(**kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(**kwargs), robust=True)
 
 
 def requeue_interrupted_tasks(

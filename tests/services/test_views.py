@@ -7,7 +7,8 @@ from collections import Counter
 import psycopg
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
+from django.db.models.signals import pre_save
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -458,6 +459,16 @@ def test_the_clear_button_forgets_everything_typed(client, db, settings):
     assert "王丽" not in client.get(APPLY).content.decode()
 
 
+def test_the_clear_button_forgets_the_confirmation(client, db):
+    """On a shared computer the next person must not find the last family's confirmation,
+    neither in the session nor through the receipt cookie."""
+    fill_in(client)
+    confirm(client)
+    assert client.get(DONE).status_code == 200
+    client.post(reverse("services:clear"))
+    assert client.get(DONE).status_code == 302
+
+
 def test_the_confirmation_belongs_to_the_session_that_submitted(client, db):
     fill_in(client)
     confirm(client)
@@ -627,6 +638,46 @@ def test_the_family_gets_its_reference_when_the_database_blinks_after_submitting
     # Django's test client skips: done here as the request handler does in production.
     close_old_connections()
     assert "王丽" in client.get(DONE).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ends a PostgreSQL session")
+def test_the_family_gets_its_reference_when_the_database_goes_the_moment_it_commits(
+    client, migrated_data, settings
+):
+    """A restart that ends the site's connection just after the request's commit: what
+    follows the commit (the index update, the session) fails, and the family still gets the
+    answer with their reference, their receipt is queued, and a second tap sends nothing."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    fill_in(client)
+    data = confirm_data(client)
+
+    def end_the_connection():
+        with psycopg.connect(**connection.get_connection_params()) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    def at_commit(sender, **kwargs):
+        transaction.on_commit(end_the_connection)  # first in line, before the index update
+
+    pid = connection.connection.info.backend_pid
+    pre_save.connect(at_commit, sender=ServiceRequest)
+    try:
+        response = client.post(CHECK, data)
+    finally:
+        pre_save.disconnect(at_commit, sender=ServiceRequest)
+    assert response.status_code == 303 and response.url == DONE
+    offline = client.get(DONE).content.decode()
+
+    close_old_connections()  # the database is back (see the test above)
+    service_request = ServiceRequest.objects.get()
+    assert service_request.reference in offline
+    receipts = DBTaskResult.objects.filter(task_path="services.notifications.notify_applicant")
+    assert receipts.get().args_kwargs["kwargs"] == {"request_id": service_request.pk}
+    # The session still holds the draft: the confirmation comes from the receipt, and
+    # tapping 提交 again finds the same request.
+    assert "王丽" in client.get(DONE).content.decode()
+    assert client.post(CHECK, data).url == DONE
+    assert ServiceRequest.objects.count() == 1 and receipts.count() == 1
 
 
 def test_the_error_page_tells_a_family_who_just_submitted_not_to_submit_again():
