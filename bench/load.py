@@ -16,6 +16,7 @@ what the fault cost. Traffic goes to loopback only; every loop is bounded in cou
 
 import argparse
 import contextlib
+import datetime
 import errno
 import itertools
 import os
@@ -34,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tools" / "opensearch")]
 
+import psycopg  # noqa: E402
 from node import start_node  # noqa: E402
 from rehearsal import (  # noqa: E402
     Browser,
@@ -72,6 +74,15 @@ CLOSED_NODE = 1
 NODE_DOWN_SECONDS = 30
 PROBE_QUERY = "双拥"
 STATUS_PATH = "/admin/search-admin/status/"
+# postgres-restart: the site and the worker must be back within RECOVERY_BOUND seconds of the
+# database's return (issue 13); watched for at most RECOVERY_WATCH seconds. The page is never
+# kept and reads the database; the worker is back once it finishes a task again.
+RECOVERY_BOUND = 10
+RECOVERY_WATCH = 60
+RECOVERY_PATH = "/services/childcare/apply/"
+TASK_FINISHED_SINCE = (
+    "SELECT 1 FROM django_tasks_database_dbtaskresult WHERE finished_at > %s LIMIT 1"
+)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -128,10 +139,7 @@ class Load:
                 # Never a kept page: every search asks the engine, so the bound is tested.
                 path += f"&fresh={threading.get_ident()}-{next(fresh)}"
             started = time.monotonic()
-            try:
-                status = browser.request(path)[0]
-            except OSError:
-                status = 0
+            status = _status(browser, path)
             with self.lock:
                 self.reads.append((status, time.monotonic() - started, started, path))
 
@@ -230,6 +238,32 @@ def close_one_node(*, site: Site, node) -> dict:
     }
 
 
+def _status(browser: Browser, path: str) -> int:
+    try:
+        return browser.request(path)[0]
+    except OSError:
+        return 0
+
+
+def time_to_recover(*, site: Site, database_url: str) -> dict:
+    """postgres-restart, once the database is back: seconds until the site serves a page that
+    reads it and until the worker finishes a task (None: not within RECOVERY_WATCH)."""
+    back, since = time.monotonic(), datetime.datetime.now(datetime.UTC)
+    browser = Browser(site)
+    recovered: dict[str, float | None] = {"site_back_s": None, "worker_back_s": None}
+    with psycopg.connect(database_url, autocommit=True) as database:
+        while None in recovered.values() and time.monotonic() - back < RECOVERY_WATCH:
+            if recovered["site_back_s"] is None and _status(browser, RECOVERY_PATH) == 200:
+                recovered["site_back_s"] = round(time.monotonic() - back, 1)
+            if (
+                recovered["worker_back_s"] is None
+                and database.execute(TASK_FINISHED_SINCE, [since]).fetchone()
+            ):
+                recovered["worker_back_s"] = round(time.monotonic() - back, 1)
+            time.sleep(0.2)
+    return recovered
+
+
 def inject(fault: str, *, site: Site, node, args, halfway: threading.Event, load: Load) -> dict:
     """Waits for half the submissions, then injects the fault; returns what it did."""
     halfway.wait()
@@ -248,6 +282,7 @@ def inject(fault: str, *, site: Site, node, args, halfway: threading.Event, load
         extra["hang_monotonic"] = (hung, time.monotonic())
     elif fault == "postgres-restart":
         subprocess.run(["sh", "-c", args.postgres_restart], check=True)
+        extra.update(time_to_recover(site=site, database_url=args.database_url))
     elif fault == "worker-kill":
         site.kill("worker")
         time.sleep(5)
@@ -505,6 +540,14 @@ def run(args) -> int:
             f"{percentile(read_times, 0.95):.0f} ms, max {max(read_times):.0f} ms, "
             f"errors {read_errors}"
         )
+    recovery_problems = 0
+    if args.fault == "postgres-restart":
+        back = [fault_result.get(key) for key in ("site_back_s", "worker_back_s")]
+        print(
+            f"  back after the database's return (bound {RECOVERY_BOUND} s): "
+            f"site {back[0]} s, worker {back[1]} s"
+        )
+        recovery_problems = sum(1 for s in back if s is None or s > RECOVERY_BOUND)
     hang_problems = 0
     if args.fault == "engine-hang":
         hang_problems = report_hang(load.reads, fault_result.get("hang_monotonic"), site=site)
@@ -521,6 +564,7 @@ def run(args) -> int:
         + uploads_problems
         + node_problems
         + hang_problems
+        + recovery_problems
     )
     if not args.keep_logs:
         shutil.rmtree(folder, ignore_errors=True)
