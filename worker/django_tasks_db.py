@@ -1,8 +1,10 @@
-"""The seam with django-tasks-db: its result rows, read and reset here and nowhere else.
+"""The seam with django-tasks-db: its result rows, read and reset here and nowhere else, and
+tasks queued in the same transaction as the change they follow.
 
 django-tasks-db leaves a task RUNNING when its worker dies, and marks FAILED a task that lost
 the database mid-run; neither is run again. These functions put such tasks back in the queue.
-tests/worker/test_contract.py fails loudly if the fields or statuses used here change.
+tests/worker/test_contract.py fails loudly if the fields or statuses used here change;
+tests/worker/test_queue.py if a task queued in a transaction no longer commits with it.
 """
 
 import datetime
